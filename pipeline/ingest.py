@@ -1,0 +1,173 @@
+"""Stage 1: read articles from files, folders, globs, JSONL and CSV.
+
+Texts are decoded exactly once and never cleaned: every offset of every table indexes
+the decoded text. Encodings other than UTF-8 are detected by charset-normalizer.
+A bad input becomes an `Error` naming the file and the problem; the batch goes on.
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .records import Document, Error
+
+STAGE = "ingest"
+TEXT_SUFFIXES = {".txt", ".text", ""}
+RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
+# Russian news comes in UTF-8, CP1251 or KOI8-R; restricting the candidates keeps
+# detection fast and stops it from choosing exotic code pages for short texts.
+CANDIDATE_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "mac_cyrillic", "cp866", "utf_16"]
+
+HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b")
+HEADER_PHOTO = re.compile(r"Фото:\s*([^\n\r]*?)\s*(?:\r?\n|\Z)")
+
+
+class InputError(ValueError):
+    """An input that cannot be turned into a document; the message is for people."""
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named by paths, folders (their supported files) and globs, in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(
+                p for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".")
+                and p.suffix.lower() in TEXT_SUFFIXES | RECORD_SUFFIXES
+            ))
+        elif any(ch in str(raw) for ch in "*?["):
+            out.extend(sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file()))
+        else:
+            out.append(path)
+    seen: set[Path] = set()
+    return [p for p in out if not (p in seen or seen.add(p))]
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (BOM dropped) first, then detected Cyrillic code pages."""
+    if not data.strip():
+        raise InputError("empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        match = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+        if match is None:
+            raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)") from None
+        text = str(match)
+    if "\x00" in text:
+        raise InputError("binary content (NUL bytes), not a text article")
+    return text
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """The `date YYYY-MM-DD` and `Фото: …` header of the news feed, if present."""
+    date = HEADER_DATE.match(text)
+    head = text[: text.find("\n")] if "\n" in text else text
+    photo = HEADER_PHOTO.search(head + "\n")
+    return (date.group(1) if date else "", photo.group(1) if photo else "")
+
+
+def make_document(doc_id: str, source: str, text: str, raw: bytes, **meta: str) -> Document:
+    published, photo = parse_header(text)
+    return Document(
+        doc_id=doc_id, source=source, text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        published=meta.get("published") or published,
+        photo_credit=photo,
+        title=meta.get("title") or "",
+        url=meta.get("url") or "",
+    )
+
+
+def read_text_file(path: Path) -> Document:
+    data = path.read_bytes()
+    return make_document(path.stem, str(path), decode(data), data)
+
+
+def record_document(record: dict, source: str, where: str) -> Document:
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected an object with 'id' and 'text'")
+    doc_id, text = record.get("id"), record.get("text")
+    if doc_id in (None, ""):
+        raise InputError(f"{where}: missing 'id'")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: missing or empty 'text'")
+    if "\x00" in text:
+        raise InputError(f"{where}: binary content (NUL bytes) in 'text'")
+    meta = {k: str(record[k]) for k in ("published", "url", "title") if record.get(k) not in (None, "")}
+    return make_document(str(doc_id), source, text, text.encode("utf-8"), **meta)
+
+
+def read_jsonl(path: Path) -> Iterator[Document | Error]:
+    text = decode(path.read_bytes())
+    for n, line in enumerate(io.StringIO(text, newline=None), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"{where}: malformed JSON line ({e.msg})") from None
+            yield record_document(record, where, where)
+        except InputError as e:
+            yield Error(str(path), "", STAGE, str(e))
+
+
+def read_csv(path: Path) -> Iterator[Document | Error]:
+    text = decode(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
+        raise InputError(f"CSV needs 'id' and 'text' columns, found {reader.fieldnames}")
+    for n, row in enumerate(reader, 2):
+        where = f"{path}:{n}"
+        try:
+            yield record_document(row, where, where)
+        except InputError as e:
+            yield Error(str(path), "", STAGE, str(e))
+
+
+def read_path(path: Path) -> Iterator[Document | Error]:
+    """Documents of one input path, or errors that name it."""
+    try:
+        if not path.exists():
+            raise InputError("no such file or directory")
+        if path.is_dir():
+            raise InputError("is a directory, not a file")
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson"):
+            yield from read_jsonl(path)
+        elif suffix == ".csv":
+            yield from read_csv(path)
+        else:
+            yield read_text_file(path)
+    except InputError as e:
+        yield Error(str(path), path.stem, STAGE, f"{path}: {e}")
+    except OSError as e:
+        yield Error(str(path), path.stem, STAGE, f"{path}: cannot read ({e.strerror or e})")
+
+
+def read(paths: Iterable[str | Path]) -> Iterator[Document | Error]:
+    """Every document of the inputs, in order; a repeated doc_id is an error, not an overwrite."""
+    seen: dict[str, str] = {}
+    for path in expand(paths):
+        for item in read_path(path):
+            if isinstance(item, Document):
+                if item.doc_id in seen:
+                    yield Error(item.source, item.doc_id, STAGE,
+                                f"{item.source}: doc_id {item.doc_id!r} already read from {seen[item.doc_id]}")
+                    continue
+                seen[item.doc_id] = item.source
+            yield item

@@ -1,0 +1,83 @@
+"""Stage 3: UD part of speech and features from slovnet, lemmas from pymorphy3.
+
+slovnet (natasha's NewsMorphTagger) decides the grammar in context; pymorphy3 knows the
+dictionary. The lemma is the normal form of the pymorphy3 parse that agrees best with
+the tagger, as natasha's MorphVocab does on pymorphy2.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from . import models
+from .records import Document
+
+TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
+# Features that decide between parses; Animacy, Voice... are unreliable in both tools.
+DECIDING = ("Case", "Gender", "Number", "Aspect", "Person", "Tense", "Variant", "VerbForm")
+SAME_POS = {"PROPN": "NOUN", "AUX": "VERB", "SCONJ": "CCONJ"}
+KEEP_AS_IS = {"PUNCT", "NUM", "SYM", "X"}
+
+
+@lru_cache(maxsize=1)
+def oc_ud() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    data = json.loads(resources.files("pipeline").joinpath("data/oc_ud.json").read_text("utf-8"))
+    return data["pos"], {oc: (key, value) for oc, key, value in data["feats"]}
+
+
+def ud_of(tag) -> tuple[str, dict[str, str]]:
+    """UD pos and feats of a pymorphy3 tag."""
+    pos_map, feat_map = oc_ud()
+    pos = pos_map.get(tag.POS or "", "X")
+    feats = dict(feat_map[g] for g in tag.grammemes if g in feat_map)
+    return pos, feats
+
+
+def similarity(pos: str, feats: dict[str, str], parse) -> int:
+    p_pos, p_feats = ud_of(parse.tag)
+    score = 2 * (SAME_POS.get(p_pos, p_pos) == SAME_POS.get(pos, pos))
+    return score + sum(p_feats.get(k) == v for k, v in feats.items() if k in DECIDING)
+
+
+def normal_word(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
+    """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse."""
+    if pos in KEEP_AS_IS or not any(ch.isalpha() for ch in word):
+        return word
+    parses = models.parse(normal_word(word))
+    if not parses:
+        return word.lower()
+    feats_d = dict(feats)
+    best = max(parses, key=lambda p: similarity(pos, feats_d, p))  # max keeps the first (likeliest) on ties
+    lemma = best.normal_form
+    if pos == "PROPN" and word[:1].isupper():
+        lemma = lemma.upper() if word.isupper() and len(word) > 1 else lemma[:1].upper() + lemma[1:]
+    return lemma
+
+
+def format_feats(feats: dict[str, str]) -> str:
+    return "|".join(f"{k}={feats[k]}" for k in sorted(feats))
+
+
+def lemmatize(docs: list[Document]) -> list[Document]:
+    """Tag every sentence of the batch in one stream, then lemmatize token by token."""
+    sents = []
+    for doc in docs:
+        by_sent: dict[int, list] = {}
+        for tok in doc.tokens:
+            by_sent.setdefault(tok.sent_id, []).append(tok)
+        sents.extend(by_sent.values())
+    tagger = models.morph_tagger()
+    tagger.batch_size = TAG_BATCH
+    markups = tagger.map([[t.text for t in sent] for sent in sents])
+    for sent, markup in zip(sents, markups):
+        for tok, tagged in zip(sent, markup.tokens):
+            tok.pos = tagged.pos
+            tok.feats = format_feats(tagged.feats)
+            tok.lemma = lemma_of(tok.text, tagged.pos, tuple(sorted(tagged.feats.items())))
+    return docs

@@ -1,0 +1,32 @@
+"""Stage 2: sentences and tokens with razdel, offsets into the original text.
+
+razdel does not break sentences at line ends, but in news a line is a paragraph
+(or the feed's header), so each line is sentenized on its own.
+"""
+from __future__ import annotations
+
+import re
+
+from razdel import sentenize, tokenize as razdel_tokenize
+
+from .records import Document, Sentence, Token
+
+LINE = re.compile(r"[^\r\n]+")
+
+
+def tokenize_document(doc: Document) -> Document:
+    doc.sentences, doc.tokens = [], []
+    for line in LINE.finditer(doc.text):
+        for sent in sentenize(line.group()):
+            if not sent.text.strip():
+                continue
+            start = line.start() + sent.start
+            sent_id = len(doc.sentences)
+            doc.sentences.append(Sentence(sent_id, start, start + len(sent.text), sent.text))
+            for tok in razdel_tokenize(sent.text):
+                doc.tokens.append(Token(sent_id, len(doc.tokens), start + tok.start, start + tok.stop, tok.text))
+    return doc
+
+
+def tokenize(docs: list[Document]) -> list[Document]:
+    return [tokenize_document(doc) for doc in docs]
