@@ -6,11 +6,9 @@ the tagger, as natasha's MorphVocab does on pymorphy2.
 """
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 
-from . import models
+from . import datafiles, models
 from .records import Document
 
 TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
@@ -22,7 +20,7 @@ KEEP_AS_IS = {"PUNCT", "NUM", "SYM", "X"}
 
 @lru_cache(maxsize=1)
 def oc_ud() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    data = json.loads(resources.files("pipeline").joinpath("data/oc_ud.json").read_text("utf-8"))
+    data = datafiles.read_json("oc_ud.json")
     return data["pos"], {oc: (key, value) for oc, key, value in data["feats"]}
 
 

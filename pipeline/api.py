@@ -1,0 +1,38 @@
+"""Python API: texts in, the same tables as DataFrames out; and an output folder loader."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from .ingest import make_document
+from .run import collect
+
+PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
+
+
+def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.DataFrame]:
+    """Tables for one text, many texts (ids 0, 1, …) or a mapping of id → text."""
+    if isinstance(texts, str):
+        texts = [texts]
+    items = texts.items() if isinstance(texts, Mapping) else enumerate(texts)
+    docs = (make_document(str(i), "<text>", t, t.encode("utf-8")) for i, t in items)
+    return collect(docs).frames
+
+
+def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Read an output folder back into DataFrames typed as its datapackage.json says."""
+    out_dir = Path(out_dir)
+    package = json.loads((out_dir / "datapackage.json").read_text("utf-8"))
+    frames = {}
+    for res in package["resources"]:
+        fields = res["schema"]["fields"]
+        dtypes = {f["name"]: PANDAS_TYPES.get(f["type"], "string") for f in fields}
+        df = pd.read_csv(out_dir / res["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+        for col, dtype in dtypes.items():
+            if col in df:
+                df[col] = df[col].replace("", pd.NA).astype(dtype) if dtype != "string" else df[col].astype(dtype)
+        frames[res["name"]] = df
+    return frames
