@@ -15,7 +15,9 @@ TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller on
 # Features that decide between parses; Animacy, Voice... are unreliable in both tools.
 DECIDING = ("Case", "Gender", "Number", "Aspect", "Person", "Tense", "Variant", "VerbForm")
 SAME_POS = {"PROPN": "NOUN", "AUX": "VERB", "SCONJ": "CCONJ"}
-KEEP_AS_IS = {"PUNCT", "NUM", "SYM", "X"}
+KEEP_AS_IS = {"PUNCT", "SYM", "X"}
+# Words that do not inflect: UD keeps them as written (во, со, об, чтобы, ли).
+UNINFLECTED = {"ADP", "CCONJ", "SCONJ", "PART"}
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +29,7 @@ def oc_ud() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
 def ud_of(tag) -> tuple[str, dict[str, str]]:
     """UD pos and feats of a pymorphy3 tag."""
     pos_map, feat_map = oc_ud()
-    pos = pos_map.get(tag.POS or "", "X")
+    pos = "DET" if "Apro" in tag else pos_map.get(tag.POS or "", "X")
     feats = dict(feat_map[g] for g in tag.grammemes if g in feat_map)
     return pos, feats
 
@@ -47,12 +49,20 @@ def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
     """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse."""
     if pos in KEEP_AS_IS or not any(ch.isalpha() for ch in word):
         return word
+    if pos in UNINFLECTED:
+        return word.lower()
     parses = models.parse(normal_word(word))
     if not parses:
         return word.lower()
     feats_d = dict(feats)
     best = max(parses, key=lambda p: similarity(pos, feats_d, p))  # max keeps the first (likeliest) on ties
     lemma = best.normal_form
+    if pos == "PROPN" and not best.is_known and feats_d.get("Case") == "Nom":
+        lemma = word  # an unknown name in the nominative is its own lemma; pymorphy3 would guess
+    elif pos == "PRON" and "Apro" in best.tag and "neut" in best.tag:
+        # UD lemmatizes pronominal того/тем/всего as то/всё, not as the adjectives тот/весь
+        neuter = best.inflect({"nomn", "sing", "neut"})
+        lemma = neuter.word if neuter else lemma
     if pos == "PROPN" and word[:1].isupper():
         lemma = lemma.upper() if word.isupper() and len(word) > 1 else lemma[:1].upper() + lemma[1:]
     return lemma
