@@ -106,7 +106,7 @@ def datapackage() -> dict:
         if table.get("foreignKeys"):
             tschema["foreignKeys"] = table["foreignKeys"]
         resources_.append({
-            "name": name, "path": f"{name}.csv", "type": "table", "scheme": "file", "format": "csv",
+            "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "scheme": "file", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "description": table["description"],
             "schema": tschema,
         })

@@ -40,11 +40,12 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(
+            files = sorted(
                 p for p in path.iterdir()
                 if p.is_file() and not p.name.startswith(".")
                 and p.suffix.lower() in TEXT_SUFFIXES | RECORD_SUFFIXES
-            ))
+            )
+            out.extend(files or [path])  # an empty folder is reported, not silently skipped
         elif any(ch in str(raw) for ch in "*?["):
             out.extend(sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file()))
         else:
@@ -145,7 +146,7 @@ def read_path(path: Path) -> Iterator[Document | Error]:
         if not path.exists():
             raise InputError("no such file or directory")
         if path.is_dir():
-            raise InputError("is a directory, not a file")
+            raise InputError("is a directory with no .txt, .jsonl or .csv files")
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
             yield from read_jsonl(path)

@@ -1,0 +1,120 @@
+"""ingest: encodings, headers, records and bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.ingest import decode, expand, parse_header, read, InputError
+from pipeline.records import Document, Error
+
+TEXT = "Москва представила решения для управления городом. Делегации приехали из Китая и Индии."
+
+
+def read_all(*paths):
+    items = list(read(paths))
+    return [i for i in items if isinstance(i, Document)], [i for i in items if isinstance(i, Error)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8-r"])
+def test_cyrillic_encodings_decode_to_the_same_text(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(TEXT.encode(encoding))
+    docs, errors = read_all(path)
+    assert not errors
+    assert docs[0].text == TEXT
+    assert docs[0].doc_id == "a"
+
+
+def test_crlf_is_kept_so_offsets_index_the_decoded_text(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("Первая строка.\r\nВторая строка.".encode())
+    docs, _ = read_all(path)
+    assert docs[0].text == "Первая строка.\r\nВторая строка."
+
+
+def test_header_date_and_photo_credit_leave_text_unchanged():
+    text = " date 2025-08-20 Фото: пресс-служба мэрии\n\nТекст статьи."
+    assert parse_header(text) == ("2025-08-20", "пресс-служба мэрии")
+    assert parse_header("Обычный текст без заголовка.") == ("", "")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file"),
+    (b"   \n\n", "empty file"),
+    (b"\x00\x01\x02\x03binary\x00\xff\xfe\x00" * 20, "binary"),
+])
+def test_bad_files_become_errors_naming_the_file(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    docs, errors = read_all(bad, good)
+    assert [d.doc_id for d in docs] == ["good"]
+    assert len(errors) == 1
+    assert str(bad) in errors[0].error and message in errors[0].error
+    assert errors[0].stage == "ingest"
+
+
+def test_missing_path_and_directory_named_like_a_file(tmp_path):
+    (tmp_path / "folder.txt").mkdir()
+    docs, errors = read_all(tmp_path / "nope.txt", tmp_path / "folder.txt")
+    assert not docs
+    assert "no such file" in errors[0].error
+    assert "is a directory" in errors[1].error
+
+
+def test_jsonl_records_and_a_malformed_line(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    lines = [json.dumps({"id": "n1", "text": TEXT, "published": "2024-01-02"}, ensure_ascii=False),
+             "{not json",
+             json.dumps({"id": "n2", "text": ""}),
+             json.dumps({"id": "n3", "text": "Ещё одна новость."}, ensure_ascii=False)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    docs, errors = read_all(path)
+    assert [d.doc_id for d in docs] == ["n1", "n3"]
+    assert docs[0].published == "2024-01-02"
+    assert f"{path}:2" in errors[0].error and "malformed JSON" in errors[0].error
+    assert f"{path}:3" in errors[1].error and "empty 'text'" in errors[1].error
+
+
+def test_csv_records_need_id_and_text(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text('id,text\nc1,"Текст, с запятой."\n', encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,body\nx,y\n", encoding="utf-8")
+    docs, errors = read_all(good, bad)
+    assert [(d.doc_id, d.text) for d in docs] == [("c1", "Текст, с запятой.")]
+    assert str(bad) in errors[0].error and "'id' and 'text'" in errors[0].error
+
+
+def test_repeated_doc_id_is_an_error_not_an_overwrite(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("Первый.", encoding="utf-8")
+    (tmp_path / "b" / "x.txt").write_text("Второй.", encoding="utf-8")
+    docs, errors = read_all(tmp_path / "a", tmp_path / "b")
+    assert [d.text for d in docs] == ["Первый."]
+    assert "already read" in errors[0].error
+
+
+def test_folder_and_glob_expansion_is_sorted(tmp_path):
+    for name in ("b.txt", "a.txt", ".hidden.txt", "notes.md"):
+        (tmp_path / name).write_text("Текст.", encoding="utf-8")
+    assert [p.name for p in expand([tmp_path])] == ["a.txt", "b.txt"]
+    assert [p.name for p in expand([str(tmp_path / "*.txt")])] == ["a.txt", "b.txt"]
+
+
+def test_sha256_is_of_the_raw_bytes(tmp_path):
+    import hashlib
+
+    path = tmp_path / "c.txt"
+    raw = TEXT.encode("cp1251")
+    path.write_bytes(raw)
+    docs, _ = read_all(path)
+    assert docs[0].sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_decode_rejects_nul_in_utf8():
+    with pytest.raises(InputError, match="NUL"):
+        decode("Текст\x00с нулём".encode())

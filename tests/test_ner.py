@@ -1,0 +1,25 @@
+"""ner: slovnet mentions with nominative normal forms."""
+from conftest import analyse
+
+
+def test_mentions_with_nominative_normal():
+    doc = analyse("Конференция прошла в Нижнем Новгороде, заявил Сергей Собянин. "
+                  "Делегация Национальной футбольной лиги прибыла в Москву.")
+    got = {(m.text, m.type, m.normal) for m in doc.mentions}
+    assert ("Нижнем Новгороде", "LOC", "Нижний Новгород") in got
+    assert ("Сергей Собянин", "PER", "Сергей Собянин") in got
+    assert ("Москву", "LOC", "Москва") in got
+    for m in doc.mentions:
+        assert doc.text[m.start:m.stop] == m.text
+
+
+def test_person_names_in_oblique_case():
+    doc = analyse("По словам Сергея Собянина, город растёт. Об этом сообщила Наталья Сергунина.")
+    normals = {m.normal for m in doc.mentions if m.type == "PER"}
+    assert {"Сергей Собянин", "Наталья Сергунина"} <= normals
+
+
+def test_mention_ids_and_sentences():
+    doc = analyse("Путин приехал в Казань.\nЗатем он посетил Уфу.")
+    assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
+    assert [m.sent_id for m in doc.mentions if m.type == "LOC"] == [0, 1]

@@ -1,0 +1,12 @@
+"""outputs/ holds the tables of the seed run, as the README's main command writes them."""
+from conftest import ROOT
+
+
+def test_outputs_folder_matches_a_fresh_run(seed_run):
+    out, _ = seed_run
+    committed = ROOT / "outputs"
+    fresh = sorted(p.name for p in out.iterdir())
+    assert sorted(p.name for p in committed.iterdir() if not p.name.startswith(".")) == fresh
+    for name in fresh:
+        assert (committed / name).read_bytes() == (out / name).read_bytes(), (
+            f"outputs/{name} is stale: rerun `ruextract run seeds/ --out outputs/`")
