@@ -1,0 +1,105 @@
+"""Benchmark: where the time goes, as ratios measured in one process.
+
+    python bench/bench.py [TEXTS_DIR] [--repeat 5]
+
+Runs, on the same texts and in the same process, (a) the bare natasha core (segment, morph,
+NER, lemmatize with natasha's MorphVocab where pymorphy2 still imports, no output) and (b) the
+ruextract stages one by one, then the whole `ruextract run` (files in, all tables out).
+Reports medians over the repeats: the machines are shared and noisy, so read the ratios,
+not the seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_TEXTS = Path(__file__).resolve().parents[2] / "shared/eval/data/nerel-dev/texts"
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def natasha_core(texts: list[str]):
+    from natasha import Doc, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    emb = NewsEmbedding()
+    segmenter, morph, ner = Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb)
+    try:
+        from natasha import MorphVocab
+
+        vocab = MorphVocab()
+    except Exception:  # pymorphy2 is broken on Python 3.12+
+        vocab = None
+
+    def run():
+        for text in texts:
+            doc = Doc(text)
+            doc.segment(segmenter)
+            doc.tag_morph(morph)
+            doc.tag_ner(ner)
+            if vocab is not None:
+                for token in doc.tokens:
+                    token.lemmatize(vocab)
+    return run, vocab is not None
+
+
+def stage_times(paths: list[Path]) -> dict[str, float]:
+    from pipeline import ingest
+    from pipeline.run import batches, BATCH_SIZE
+    from pipeline.stages import STAGES
+
+    times = dict.fromkeys(["ingest"] + [name for name, _ in STAGES], 0.0)
+    started = time.perf_counter()
+    items = list(ingest.read(paths))
+    times["ingest"] = time.perf_counter() - started
+    for batch in batches(items, BATCH_SIZE, []):
+        for name, stage in STAGES:
+            started = time.perf_counter()
+            batch = stage(batch)
+            times[name] += time.perf_counter() - started
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("texts", nargs="?", default=str(DEFAULT_TEXTS))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from pipeline import models
+    from pipeline.run import run
+
+    paths = sorted(Path(args.texts).glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    core, with_lemmas = natasha_core(texts)
+    models.morph_tagger(), models.ner_tagger(), models.analyzer()  # load once, outside the timings
+    core()  # warm caches on both sides before measuring
+    stage_times(paths)
+
+    core_s, full_s, stages = [], [], []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(args.repeat):
+            core_s.append(timed(core))
+            full_s.append(timed(lambda: run(paths, out)))
+            stages.append(stage_times(paths))
+
+    core_m, full_m = statistics.median(core_s), statistics.median(full_s)
+    stage_m = {name: statistics.median(s[name] for s in stages) for name in stages[0]}
+    total = sum(stage_m.values())
+    print(f"{len(paths)} texts, {sum(map(len, texts))} chars, median of {args.repeat} runs")
+    print(f"natasha core (segment+morph+ner{'+lemmatize' if with_lemmas else ''}): {core_m:.2f}s")
+    print(f"ruextract run (files in, all tables out):   {full_m:.2f}s")
+    print(f"throughput ruextract / natasha core: {core_m / full_m:.2f}x")
+    print("share of stage time:")
+    for name, seconds in stage_m.items():
+        print(f"  {name:15s} {seconds / total:6.1%}  ({seconds:.3f}s)")
+
+
+if __name__ == "__main__":
+    main()
