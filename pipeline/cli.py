@@ -18,6 +18,10 @@ def package_version() -> str:
         return "unknown"
 
 
+# Further subcommands: functions that add a subparser to `sub` and set its `handler`.
+COMMANDS: list = []
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ruextract",
@@ -33,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit non-zero if any input failed")
     p.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="documents per batch")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_run)
+    for add_command in COMMANDS:
+        add_command(sub)
     return parser
 
 
@@ -56,9 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return cmd_run(args)
-    return 2
+    return args.handler(args)
 
 
 if __name__ == "__main__":
