@@ -1,0 +1,122 @@
+"""Values of numbers as Russian news writes them: digits and number words.
+
+Digits use a decimal comma and group thousands with spaces, non-breaking or thin
+spaces, or dots (`1.844.036.360,12`); words come in every case, so they are read by
+their pymorphy3 lemma (`двухсот пятидесяти` → двести + пятьдесят). The tables live in
+`data/figures_numbers.tsv` (words) and `data/figures_stems.tsv` (compound stems such
+as `сорока` in `сорокалетний`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import datafiles
+
+SPACES = " \u00a0\u2009\u202f"
+DIGITS = re.compile(r"[-−]?\d+(?:[.,]\d+)*")
+# The order in which the parts of one number come: hundreds, then tens or teens, then units.
+MAGNITUDE = {"unit": 1, "teen": 10, "ten": 10, "hundred": 100}
+
+
+@dataclass(frozen=True)
+class Word:
+    value: float
+    role: str
+
+
+def parse_digits(text: str) -> float | None:
+    """`1 234,5` → 1234.5, `1.844.036.360,12` → 1844036360.12, `27.5` → 27.5; None if not a number."""
+    s = text.strip().lstrip("+").replace("−", "-")
+    for ch in SPACES:
+        s = s.replace(ch, "")
+    if not DIGITS.fullmatch(s):
+        return None
+    if "," in s and "." in s:  # the last separator is the decimal one
+        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    elif s.count(",") > 1:
+        s = s.replace(",", "")
+    else:
+        s = s.replace(",", ".")
+    return float(s)
+
+
+@lru_cache(maxsize=None)
+def number_words() -> dict[str, Word]:
+    return {r["word"]: Word(float(r["value"]), r["role"]) for r in datafiles.read_tsv("figures_numbers.tsv")}
+
+
+@lru_cache(maxsize=None)
+def stems() -> tuple[tuple[str, float], ...]:
+    rows = [(r["stem"], float(r["value"])) for r in datafiles.read_tsv("figures_stems.tsv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def word_of(lemma: str) -> Word | None:
+    return number_words().get(lemma.lower().replace("ё", "е"))
+
+
+def words_prefix(words: list[Word]) -> tuple[int, float | None]:
+    """How many of `words` make one number from the start, and its value.
+
+    `сто двадцать пять` → 125, `две тысячи триста` → 2300, `полтора миллиона` → 1.5e6,
+    `два десятка` → 20, `две трети` → 2/3. Two numbers in a row (`два три`) stop at the first.
+    """
+    total, current, last_mag, last_scale = 0.0, 0.0, float("inf"), float("inf")
+    used = 0
+    for n, w in enumerate(words):
+        if w.role in MAGNITUDE or w.role == "collective":
+            mag = MAGNITUDE.get(w.role, 1 if w.value < 10 else 10)
+            if mag >= last_mag:
+                break
+            current += w.value
+            last_mag = mag
+        elif w.role == "half":
+            if current or last_mag != float("inf"):
+                break
+            current, last_mag = w.value, 1
+        elif w.role == "scale":
+            if w.value >= last_scale:
+                break
+            total += (current or 1) * w.value
+            current, last_mag, last_scale = 0.0, float("inf"), w.value
+        elif w.role in ("group", "part"):
+            if n and words[n - 1].role in ("group", "part", "scale"):
+                break
+            current = (current or 1) * w.value
+            last_mag = 0  # nothing smaller can follow
+        else:
+            break
+        used = n + 1
+    if not used:
+        return 0, None
+    return used, total + current
+
+
+def words_value(lemmas: list[str]) -> float | None:
+    """Value of number words given by their lemmas, if all of them make one number."""
+    words = [word_of(lemma) for lemma in lemmas]
+    if not words or None in words:
+        return None
+    used, value = words_prefix(words)  # type: ignore[arg-type]
+    return value if used == len(words) else None
+
+
+def stem_value(word: str) -> tuple[float | None, str]:
+    """The number a compound word starts with and the rest: `двадцатипятилетний` → (25, `летний`)."""
+    word = word.lower().replace("ё", "е")
+    value, last_mag, rest = 0.0, float("inf"), word
+    while True:
+        for stem, v in stems():
+            if rest.startswith(stem):
+                mag = 100 if v >= 100 else 10 if v >= 10 else 1
+                if mag >= last_mag:
+                    continue
+                value, last_mag, rest = value + v, mag, rest[len(stem):]
+                break
+        else:
+            break
+    return (value if rest != word else None), rest
