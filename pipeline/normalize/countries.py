@@ -1,8 +1,265 @@
-"""Normalizer placeholder: returns documents unchanged until its module is written."""
+"""Country mentions normalized to ISO 3166: names, abbreviations and state adjectives.
+
+A gazetteer of pycountry's ISO names (translated to Russian by its bundled gettext
+catalogue) and the curated names in `data/countries.tsv` is matched on token lemmas and
+surface forms, longest name first, so every case form and multi-word name is found
+whatever the NER label (`МИД России`, `Россия заявила`). Cities, regions and people are
+simply not in the gazetteer; homonyms of common words (`Того`/`того`) and longer
+non-country names (`Латинская Америка`) are handled by the rules of the data file.
+Adjectives (`российская делегация`) count when they name the state, as NEREL marks them,
+and not when they tell a person's nationality (`российский актёр`) or a language.
+"""
 from __future__ import annotations
 
-from ..records import Document
+import gettext
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+
+from .. import datafiles, models
+from ..inflect import feats_of
+from ..lemmatize import normal_word
+from ..records import Country, Document, Token
+
+MAX_WORDS = 8
+KEY_POS = {"NOUN", "ADJF", "PRTF"}  # parses whose normal form may stand for an alias word
+ADJ_SKIP_POS = {"ADJ", "ADV", "CCONJ", "DET", "NUM"}  # between an adjective and its head noun
+ADJ_SPAN = 4  # how far the head noun of an adjective may be
+
+
+@dataclass(frozen=True)
+class Code:
+    iso2: str
+    iso3: str
+    name_ru: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """One gazetteer name: per word the forms (lemmas or surfaces) that match it."""
+
+    iso2: str  # "" for a blocking name
+    words: tuple[frozenset[str], ...]
+    rule: str
+    surface: str
+
+
+@lru_cache(maxsize=1)
+def russian() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+
+
+@lru_cache(maxsize=1)
+def codes() -> dict[str, Code]:
+    """Every code with its canonical names: pycountry, the extra codes and the chosen short names."""
+    tr = russian()
+    out = {c.alpha_2: Code(c.alpha_2, c.alpha_3, tr.gettext(c.name), c.name) for c in pycountry.countries}
+    for row in datafiles.read_tsv("countries_extra.tsv"):
+        out[row["iso2"]] = Code(row["iso2"], row["iso3"], "", row["name_en"])
+    for row in datafiles.read_tsv("countries.tsv"):
+        if row["rule"] == "name":
+            c = out[row["iso2"]]
+            out[row["iso2"]] = Code(c.iso2, c.iso3, row["alias"], c.name_en)
+    return out
+
+
+def word_forms(word: str, surface_only: bool) -> frozenset[str]:
+    """Forms a text token may show for one word of a name: the word and its dictionary lemmas."""
+    w = normal_word(word)
+    if surface_only:
+        return frozenset({w})
+    lemmas = {normal_word(p.normal_form) for p in models.parse(w)
+              if p.tag.POS in KEY_POS and "Apro" not in p.tag}
+    return frozenset({w} | lemmas)
+
+
+def split_words(alias: str) -> list[str]:
+    return alias.replace("—", " — ").split()
+
+
+def make_name(iso2: str, alias: str, rule: str) -> Name:
+    surface_only = rule in ("abbr", "trap")
+    return Name(iso2, tuple(word_forms(w, surface_only) for w in split_words(alias)), rule, alias)
+
+
+def name_rows() -> list[tuple[str, str, str]]:
+    """(iso2, alias, rule) of the data file plus pycountry's Russian short and official names."""
+    rows = [(r["iso2"].strip("-"), r["alias"], r["rule"]) for r in datafiles.read_tsv("countries.tsv")]
+    curated = {normal_word(alias) for _, alias, _ in rows}
+    tr = russian()
+    for c in pycountry.countries:
+        for en in (c.name, getattr(c, "official_name", None)):
+            ru = tr.gettext(en) if en else ""
+            if ru and ru != en and normal_word(ru) not in curated and "(" not in ru and "," not in ru:
+                rows.append((c.alpha_2, ru, "alias"))
+                curated.add(normal_word(ru))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, tuple[Name, ...]]:
+    """Names by the forms of their first word, longest first."""
+    index: dict[str, list[Name]] = {}
+    for iso2, alias, rule in name_rows():
+        name = make_name(iso2, alias, rule)
+        if not name.words or len(name.words) > MAX_WORDS:
+            continue
+        for form in name.words[0]:
+            index.setdefault(form, []).append(name)
+    return {k: tuple(sorted(v, key=lambda n: -len(n.words))) for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def adjectives() -> tuple[dict[str, str], dict[str, str]]:
+    """Country adjectives by lemma, and their compound prefixes (российско-, американо-)."""
+    by_lemma, by_prefix = {}, {}
+    for row in datafiles.read_tsv("countries_adjectives.tsv"):
+        adj, iso2 = normal_word(row["adjective"]), row["iso2"]
+        by_lemma[adj] = iso2
+        by_prefix[adj[:-2] + "о"] = iso2
+        for p in filter(None, (row.get("prefix") or "").split(",")):
+            by_prefix[normal_word(p.strip())] = iso2
+    return by_lemma, by_prefix
+
+
+@lru_cache(maxsize=1)
+def context_words() -> dict[str, frozenset[str]]:
+    roles: dict[str, set[str]] = {}
+    for row in datafiles.read_tsv("countries_context.tsv"):
+        roles.setdefault(row["role"], set()).add(normal_word(row["word"]))
+    return {k: frozenset(v) for k, v in roles.items()}
+
+
+def keys(tok: Token) -> tuple[str, str]:
+    return normal_word(tok.lemma or tok.text), normal_word(tok.text)
+
+
+def is_capitalized(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def matches(name: Name, tokens: list[Token], i: int) -> bool:
+    """Does `name` start at token i (same sentence, every word in its forms)?"""
+    n = len(name.words)
+    if i + n > len(tokens) or tokens[i + n - 1].sent_id != tokens[i].sent_id:
+        return False
+    for j, forms in enumerate(name.words):
+        lemma, surface = keys(tokens[i + j])
+        if surface not in forms and (name.rule in ("abbr", "trap") or lemma not in forms):
+            return False
+    first = tokens[i].text
+    if name.rule == "abbr":
+        return " ".join(t.text for t in tokens[i:i + n]) == name.surface
+    return is_capitalized(first)
+
+
+def trap_ok(tokens: list[Token], i: int) -> bool:
+    """A homonym counts inside a sentence (or tagged a proper noun), and not after `река`."""
+    tok = tokens[i]
+    sentence_start = i == 0 or tokens[i - 1].sent_id != tok.sent_id or tokens[i - 1].text in "«\"(—-–"
+    if sentence_start and tok.pos != "PROPN":
+        return False
+    if tok.pos in ("DET", "PRON", "VERB", "ADP", "SCONJ"):
+        return False
+    prev = tokens[i - 1] if i else None
+    return not (prev and prev.sent_id == tok.sent_id and keys(prev)[0] in context_words().get("river", ()))
+
+
+def in_person(doc: Document, start: int, stop: int) -> bool:
+    """Inside a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`)."""
+    return any(m.type == "PER" and m.start <= start and stop <= m.stop and " " in m.text.strip()
+               for m in doc.mentions)
+
+
+def country(doc: Document, start: int, stop: int, iso2: str) -> Country:
+    c = codes()[iso2]
+    return Country(start, stop, doc.text[start:stop], c.iso2, c.iso3, c.name_ru, c.name_en)
+
+
+def find_names(doc: Document) -> tuple[list[Country], set[int]]:
+    """Names of the gazetteer, longest first; returns them and the token indexes they cover."""
+    index, tokens = gazetteer(), doc.tokens
+    found, covered = [], set()
+    i = 0
+    while i < len(tokens):
+        lemma, surface = keys(tokens[i])
+        cands = index.get(lemma, ()) + (index.get(surface, ()) if surface != lemma else ())
+        best = None
+        for name in sorted(set(cands), key=lambda n: -len(n.words)):
+            if matches(name, tokens, i) and (name.rule != "trap" or trap_ok(tokens, i)):
+                best = name
+                break
+        if best is None:
+            i += 1
+            continue
+        n = len(best.words)
+        start, stop = tokens[i].start, tokens[i + n - 1].stop
+        covered.update(range(i, i + n))
+        if best.iso2 and not in_person(doc, start, stop):
+            found.append(country(doc, start, stop, best.iso2))
+        i += n
+    return found, covered
+
+
+def head_noun(tokens: list[Token], i: int) -> Token | None:
+    """The noun an adjective at token i qualifies: the next noun past other adjectives."""
+    for j in range(i + 1, min(len(tokens), i + 1 + ADJ_SPAN)):
+        tok = tokens[j]
+        if tok.sent_id != tokens[i].sent_id:
+            return None
+        if tok.pos in ("NOUN", "PROPN"):
+            return tok
+        if tok.pos in ADJ_SKIP_POS or tok.text in (",", "-") or feats_of(tok).get("VerbForm") == "Part":
+            continue
+        return None
+    return None
+
+
+def names_state(tokens: list[Token], i: int) -> bool:
+    """Does the adjective at token i name the state rather than a nationality or a language?"""
+    head = head_noun(tokens, i)
+    if head is None:
+        return False
+    ctx = context_words()
+    lemma = keys(head)[0]
+    if lemma in ctx.get("language", ()) or lemma in ctx.get("nationality", ()):
+        return False
+    return True
+
+
+def adjective_parts(tok: Token) -> list[tuple[int, int, str]]:
+    """(start, stop, iso2) of the country parts of an adjective token, compounds split."""
+    by_lemma, by_prefix = adjectives()
+    lemma = normal_word(tok.lemma or tok.text)
+    if "-" not in tok.text:
+        return [(tok.start, tok.stop, by_lemma[lemma])] if lemma in by_lemma else []
+    parts, offset = [], tok.start
+    words = tok.text.split("-")
+    for k, word in enumerate(words):
+        key = normal_word(word)
+        iso2 = by_prefix.get(key) if k < len(words) - 1 else by_lemma.get(lemma.split("-")[-1])
+        if iso2 is None:
+            return []
+        parts.append((offset, offset + len(word), iso2))
+        offset += len(word) + 1
+    return parts
+
+
+def find_adjectives(doc: Document, covered: set[int]) -> list[Country]:
+    found = []
+    for i, tok in enumerate(doc.tokens):
+        if i in covered or tok.pos not in ("ADJ", "PROPN") or not tok.text[:1].isalpha():
+            continue
+        parts = adjective_parts(tok)
+        if parts and names_state(doc.tokens, i) and not in_person(doc, tok.start, tok.stop):
+            found.extend(country(doc, start, stop, iso2) for start, stop, iso2 in parts)
+    return found
 
 
 def countries(docs: list[Document]) -> list[Document]:
+    for doc in docs:
+        names, covered = find_names(doc)
+        doc.countries = sorted(names + find_adjectives(doc, covered), key=lambda c: (c.start, c.stop))
     return docs
