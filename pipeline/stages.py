@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from .lemmatize import lemmatize
 from .ner import ner
+from .ner_rules import ner_rules
 from .normalize.countries import countries
 from .normalize.figures import figures
 from .normalize.organizations import organizations
@@ -22,6 +23,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("tokenize", tokenize),
     ("lemmatize", lemmatize),
     ("ner", ner),
+    ("ner_rules", ner_rules),
     ("countries", countries),
     ("organizations", organizations),
     ("persons", persons),

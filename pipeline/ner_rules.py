@@ -1,0 +1,328 @@
+"""Stage 4b: token rules beside the NER model where it is weak on organizations.
+
+slovnet misses generic bodies (`полиция`, `правительство Израиля`), cuts genitive chains
+(`Министерства обороны` of `Министерства обороны Соединённого Королевства`), glues an
+abbreviation in brackets to the full name and often skips well-known abbreviations.
+News annotation (NEREL) takes the name inside quotes without its descriptor
+(`партии «Яблоко»` → `Яблоко`) and the abbreviation in brackets as a mention of its own;
+these rules follow it. Plain pattern matching over the tagged tokens: fast and
+independent of yargy's pymorphy2 morphology.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import datafiles
+from .inflect import feats_of, nominative_phrase
+from .normalize.organizations import fold, single_word_aliases
+from .records import Document, Mention, Token
+
+OPEN_QUOTES = "«\"„“'"
+CLOSE_QUOTES = "»\"“”'"
+QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
+NAME_POS = {"NOUN", "PROPN"}
+MAX_CHAIN = 7  # tokens of a genitive chain after the head
+MAX_QUOTED = 8  # tokens of a quoted name
+
+
+@dataclass(frozen=True)
+class Head:
+    alone: bool
+    quoted: bool
+    plural: bool
+
+
+@lru_cache(maxsize=1)
+def heads() -> dict[str, Head]:
+    return {fold(r["lemma"]): Head(r["alone"] == "1", r["quoted"] == "1", r["plural"] == "1")
+            for r in datafiles.read_tsv("org_heads.tsv")}
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> frozenset[str]:
+    return frozenset(r["form"] for r in datafiles.read_tsv("org_legal_forms.tsv"))
+
+
+@lru_cache(maxsize=1)
+def not_orgs() -> frozenset[str]:
+    return frozenset(fold(r["text"]) for r in datafiles.read_tsv("org_not.tsv"))
+
+
+@lru_cache(maxsize=1)
+def chain_stop() -> frozenset[str]:
+    """Genitive nouns that end a chain: time, amounts and parts are not part of a name."""
+    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_chain_stop.tsv"))
+
+
+@lru_cache(maxsize=1)
+def adj_stop() -> frozenset[str]:
+    """Adjectives before a head that describe rather than name (`новое правительство`)."""
+    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_adj_stop.tsv"))
+
+
+def lemma_of(tok: Token) -> str:
+    return fold(tok.lemma or tok.text)
+
+
+def is_abbr(tok: Token) -> bool:
+    """An upper-case abbreviation (РФ, США, МВД): indeclinable, it continues a genitive chain."""
+    letters = [ch for ch in tok.text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def case_of(tok: Token) -> str:
+    return feats_of(tok).get("Case", "")
+
+
+def agrees(adj: Token, head: Token) -> bool:
+    a, h = feats_of(adj), feats_of(head)
+    return a.get("Case") == h.get("Case") and (a.get("Number") == h.get("Number") or "Number" not in a)
+
+
+class Sent:
+    """Tokens of one sentence with the mentions already found in it."""
+
+    def __init__(self, tokens: list[Token], mentions: list[Mention]):
+        self.tokens = tokens
+        self.starts = {t.start: i for i, t in enumerate(tokens)}
+        self.stops = {t.stop: i for i, t in enumerate(tokens)}
+        self.mention_at = {}  # token index -> mention covering it
+        for m in mentions:
+            for i, t in enumerate(tokens):
+                if m.start <= t.start and t.stop <= m.stop:
+                    self.mention_at[i] = m
+
+
+def chain_end(sent: Sent, k: int) -> int:
+    """Index after a genitive chain that starts at token k (k itself if none)."""
+    toks, n, end = sent.tokens, len(sent.tokens), k
+    while k < n and k - end <= MAX_CHAIN:
+        tok = toks[k]
+        m = sent.mention_at.get(k)
+        if m is not None and m.type in ("LOC", "ORG") and m.start == tok.start and (
+                case_of(toks[k]) == "Gen" or is_abbr(tok) or case_of(toks[sent.stops.get(m.stop, k)]) == "Gen"):
+            k = end = sent.stops.get(m.stop, k) + 1  # a whole place or body in the genitive
+            continue
+        if m is not None and m.type == "PER":
+            break
+        j = k
+        while j < n and toks[j].pos in ("ADJ", "DET") and case_of(toks[j]) == "Gen":
+            j += 1
+        if j < n and ((toks[j].pos in NAME_POS and case_of(toks[j]) == "Gen") or
+                      (is_abbr(toks[j]) and toks[j].pos in NAME_POS | {"X"})) \
+                and lemma_of(toks[j]) not in chain_stop() and (j == k or toks[j].pos == "NOUN" or toks[j].text[:1].isupper()):
+            k = end = j + 1
+            continue
+        if toks[k].text in ("имени", "им.") and k + 1 < n and toks[k + 1].text[:1].isupper():
+            j = k + 1
+            while j < n and (toks[j].text[:1].isupper() or toks[j].text == "."):
+                j += 1
+            k = end = j
+            continue
+        break
+    return end
+
+
+def left_end(sent: Sent, h: int) -> int:
+    """Index of the first agreeing adjective before the head."""
+    toks, i = sent.tokens, h
+    while i > 0 and toks[i - 1].pos == "ADJ" and agrees(toks[i - 1], toks[h]) \
+            and lemma_of(toks[i - 1]) not in adj_stop() and (i - 1) not in sent.mention_at:
+        i -= 1
+    return i
+
+
+def quoted_name(sent: Sent, k: int) -> tuple[int, int] | None:
+    """Token range of a name in quotes that opens at token k."""
+    toks = sent.tokens
+    if k >= len(toks) or toks[k].text not in OPEN_QUOTES:
+        return None
+    for j in range(k + 1, min(len(toks), k + 2 + MAX_QUOTED)):
+        if toks[j].text in CLOSE_QUOTES:
+            return (k + 1, j) if j > k + 1 and any(ch.isupper() for ch in toks[k + 1].text[:1]) else None
+    return None
+
+
+def latin_name(sent: Sent, k: int) -> tuple[int, int] | None:
+    """Token range of a capitalized Latin-script name starting at token k."""
+    toks, j = sent.tokens, k
+    while j < len(toks) and toks[j].text[:1].isascii() and toks[j].text[:1].isalpha() \
+            and (toks[j].text[:1].isupper() or j > k):
+        j += 1
+    return (k, j) if j > k else None
+
+
+def candidates(sent: Sent) -> list[tuple[int, int, str]]:
+    """Token ranges of organizations found by the rules, with the rule's name."""
+    out = []
+    toks, hs, forms, aliases = sent.tokens, heads(), legal_forms(), single_word_aliases()
+    for h, tok in enumerate(toks):
+        lemma = lemma_of(tok)
+        head = hs.get(lemma) if tok.pos in NAME_POS else None
+        if head is not None or tok.text in forms:
+            name = quoted_name(sent, h + 1)
+            if name is None and tok.text in forms:
+                name = latin_name(sent, h + 1)
+            if name is not None and (tok.text in forms or head.quoted):
+                out.append((name[0], name[1], "quoted"))
+                continue
+            if head is None:
+                continue
+            if head.quoted and h + 1 < len(toks):
+                latin = latin_name(sent, h + 1)
+                if latin is not None:
+                    out.append((latin[0], latin[1], "latin"))
+                    continue
+            if head.plural and feats_of(tok).get("Number") != "Plur":
+                continue
+            end = chain_end(sent, h + 1)
+            if end == h + 1 and not head.alone:
+                continue
+            out.append((left_end(sent, h), end, "head"))
+        elif (tok.text[:1].isupper() and (fold(tok.text) in aliases or (lemma in aliases and not is_abbr(tok)))
+              and tok.pos in NAME_POS | {"X", "ADJ"}):
+            out.append((h, h + 1, "alias"))
+    return out
+
+
+def split_brackets(doc: Document, m: Mention) -> list[tuple[int, int]]:
+    """`Организация … (ОЗХО)` → the name and the abbreviation, each a mention."""
+    text = m.text
+    i = text.find("(")
+    if i <= 0:
+        return [(m.start, m.stop)]
+    spans = [(m.start, m.start + len(text[:i].rstrip()))]
+    j = text.find(")", i)
+    if j > i + 1:
+        inner = text[i + 1:j].strip()
+        a = m.start + text.index(inner, i)
+        spans.append((a, a + len(inner)))
+    return spans
+
+
+def trim_quotes(doc: Document, start: int, stop: int) -> tuple[int, int]:
+    """Drop quotes that open or close a span unbalanced (`Сосновский комбинат»`) or wrap it."""
+    for _ in range(3):
+        text = doc.text[start:stop]
+        if len(text) > 2 and text[0] in OPEN_QUOTES and text[-1] in CLOSE_QUOTES:
+            inner = text[1:-1]
+            if not any(q in inner for q in QUOTES):
+                start, stop = start + 1, stop - 1
+                continue
+        if text and text[-1] in CLOSE_QUOTES and sum(text.count(q) for q in OPEN_QUOTES) < sum(text.count(q) for q in CLOSE_QUOTES):
+            stop -= 1
+            continue
+        if text and text[0] in OPEN_QUOTES and not any(q in text[1:] for q in CLOSE_QUOTES):
+            start += 1
+            continue
+        break
+    while stop > start and doc.text[stop - 1].isspace():
+        stop -= 1
+    while start < stop and doc.text[start].isspace():
+        start += 1
+    return start, stop
+
+
+def make_mention(doc: Document, start: int, stop: int, type_: str, normal: str | None = None) -> Mention | None:
+    tokens = doc.tokens_in(start, stop)
+    if not tokens or not any(ch.isalpha() for ch in doc.text[start:stop]):
+        return None
+    start, stop = tokens[0].start, tokens[-1].stop
+    if normal is None:
+        normal = nominative_phrase(doc.text, tokens, all_words=type_ == "PER")
+    return Mention(0, tokens[0].sent_id, start, stop, doc.text[start:stop], type_, normal)
+
+
+def clean_model_mentions(doc: Document) -> list[Mention]:
+    """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped."""
+    out = []
+    for m in doc.mentions:
+        if m.type != "ORG" and "(" not in m.text:
+            out.append(m)
+            continue
+        for start, stop in split_brackets(doc, m):
+            start, stop = trim_quotes(doc, start, stop)
+            if m.type == "ORG" and fold(doc.text[start:stop]) in not_orgs():
+                continue
+            if (start, stop) == (m.start, m.stop):
+                out.append(m)
+            elif (new := make_mention(doc, start, stop, m.type)) is not None:
+                out.append(new)
+    return out
+
+
+def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`МИД` + `России` → `МИД России`: a body and the country or city it belongs to are one name."""
+    by_start = {m.start: m for m in mentions if m.type == "LOC"}
+    out = []
+    for m in mentions:
+        if m.type == "ORG":
+            nxt = doc.text.find(" ", m.stop) == m.stop and by_start.get(m.stop + 1)
+            if nxt and doc.sent_at(nxt.start) == m.sent_id:
+                last = doc.tokens_in(nxt.start, nxt.stop)
+                if last and (case_of(last[-1]) == "Gen" or is_abbr(last[-1])):
+                    new = make_mention(doc, m.start, nxt.stop, "ORG")
+                    if new is not None:
+                        m = new
+        out.append(m)
+    return out
+
+
+def overlaps(a: Mention, start: int, stop: int) -> bool:
+    return a.start < stop and start < a.stop
+
+
+def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, str]]) -> list[Mention]:
+    """Add the rules' spans to the model's mentions; a rule span replaces a model ORG it extends."""
+    for start, stop, rule in sorted(found, key=lambda f: f[0] - f[1]):  # longest first
+        if any(m.start == start and m.stop == stop for m in mentions):
+            continue
+        clash = [m for m in mentions if overlaps(m, start, stop)]
+        keep = True
+        replace = []
+        for m in clash:
+            inside = start <= m.start and m.stop <= stop
+            if m.type in ("LOC", "PER") and inside and m.start > start:
+                continue  # a place or person in the chain: nested, both stay
+            if m.type == "ORG" and inside:
+                if m.start == start or rule == "head" and m.start <= start + 1:
+                    replace.append(m)  # the model cut the name short
+                continue
+            if m.type == "ORG" and rule == "quoted" and m.start <= start and stop <= m.stop:
+                replace.append(m)  # `ОАО «Газпром»` → `Газпром`
+                continue
+            keep = False
+            break
+        if not keep:
+            continue
+        new = make_mention(doc, start, stop, "ORG")
+        if new is None:
+            continue
+        mentions = [m for m in mentions if m not in replace] + [new]
+    return mentions
+
+
+def apply(doc: Document) -> Document:
+    mentions = clean_model_mentions(doc)
+    by_sent: dict[int, list[Token]] = {}
+    for tok in doc.tokens:
+        by_sent.setdefault(tok.sent_id, []).append(tok)
+    found = []
+    for sent_id, toks in by_sent.items():
+        sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
+        for a, b, rule in candidates(sent):
+            start, stop = trim_quotes(doc, toks[a].start, toks[b - 1].stop)
+            if stop > start:
+                found.append((start, stop, rule))
+    mentions = merge(doc, mentions, found)
+    mentions = extend_over_places(doc, mentions)
+    unique = {(m.start, m.stop, m.type): m for m in mentions}
+    doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
+    for i, m in enumerate(doc.mentions):
+        m.mention_id = i
+    return doc
+
+
+def ner_rules(docs: list[Document]) -> list[Document]:
+    return [apply(doc) for doc in docs]
