@@ -30,7 +30,11 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     for res in package["resources"]:
         fields = res["schema"]["fields"]
         dtypes = {f["name"]: PANDAS_TYPES.get(f["type"], "string") for f in fields}
-        df = pd.read_csv(out_dir / res["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+        path = out_dir / res["path"]
+        if res.get("format") == "parquet":
+            df = pd.read_parquet(path).astype(str).replace({"nan": "", "None": "", "<NA>": ""})
+        else:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         for col, dtype in dtypes.items():
             if col in df:
                 df[col] = df[col].replace("", pd.NA).astype(dtype) if dtype != "string" else df[col].astype(dtype)

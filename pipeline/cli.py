@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from tqdm import tqdm
 
 from . import ingest
-from .run import BATCH_SIZE, run
+from .run import BATCH_SIZE, PARALLEL_BATCH_SIZE, default_workers, run
 
 
 def package_version() -> str:
@@ -35,7 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="folders, files or globs")
     p.add_argument("--out", "-o", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any input failed")
-    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="documents per batch")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help=f"documents per batch (default {BATCH_SIZE}, {PARALLEL_BATCH_SIZE} with workers)")
+    p.add_argument("--workers", "-j", type=int, default=None,
+                   help="worker processes, each loading the models once (default: the number of cores)")
+    p.add_argument("--force", action="store_true",
+                   help="reprocess articles already in --out even when unchanged")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="run batches here (local) or on a Dask distributed cluster")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address (tcp://host:8786); without it a local cluster is started")
+    p.add_argument("--format", dest="fmt", choices=["csv", "parquet"], default="csv", help="table format")
+    p.add_argument("--excel", action="store_true", help="CSV with a UTF-8 BOM, so Excel shows Cyrillic")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_run)
     for add_command in COMMANDS:
@@ -45,16 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     paths = ingest.expand(args.inputs)
-    bar = tqdm(total=None, unit="doc", disable=True if args.quiet else None, file=sys.stderr,
-               desc="ruextract", leave=False)
+    records = any(p.suffix.lower() in ingest.RECORD_SUFFIXES for p in paths)
+    workers = args.workers or default_workers()
+    # Worker processes pay a model load each: not worth it for a handful of files.
+    if not records and args.engine == "local":
+        workers = max(1, min(workers, len(paths) // PARALLEL_BATCH_SIZE))
+    bar = tqdm(total=None if records else len(paths), unit="doc", disable=True if args.quiet else None,
+               file=sys.stderr, desc="ruextract", leave=False)
     try:
-        result = run(paths, args.out, batch_size=args.batch_size, progress=bar.update)
+        result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
+                     scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel,
+                     progress=bar.update)
     finally:
         bar.close()
     for err in result.errors:
         print(f"error: {err.error}", file=sys.stderr)
     print(result.summary.line() + f" -> {args.out}")
-    if result.summary.articles == 0:
+    if result.summary.articles + result.summary.skipped == 0:
         return 1
     if args.strict and result.errors:
         return 1

@@ -65,10 +65,10 @@ def error_row(error: Error) -> dict:
     return asdict(error)
 
 
-def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows as a DataFrame in contract column order and sort order, missing values as ''."""
+def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Contract column order and sort order, missing values as ''."""
     cols = columns(table)
-    df = pd.DataFrame(rows, columns=cols)
+    df = df.reindex(columns=cols)
     keys = [c for c in ("doc_id", "start", "stop", "sent_id", "token_id", "mention_id", "figure_id") if c in cols]
     if table == "errors":
         keys = ["source", "doc_id", "stage", "error"]
@@ -77,12 +77,65 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     return df.fillna("")
 
 
-def atomic_write(path: Path, write) -> None:
-    """Call `write(file)` on a temp file beside `path`, then move it into place."""
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows as a DataFrame in contract column order and sort order."""
+    return sort_frame(table, pd.DataFrame(rows, columns=columns(table)))
+
+
+def integer_columns(table: str) -> list[str]:
+    return [f["name"] for f in schema()[table]["fields"] if f["type"] == "integer"]
+
+
+def read_tables(out: Path) -> dict[str, pd.DataFrame] | None:
+    """The tables of an existing output folder as written (numbers as text, integers as int), or None."""
+    out = Path(out)
+    fmt = "parquet" if (out / "documents.parquet").exists() else "csv"
+    if not (out / f"documents.{fmt}").exists():
+        return None
+    frames = {}
+    for name in schema():
+        path = out / f"{name}.{fmt}"
+        if not path.exists():
+            df = frame(name, [])
+        elif fmt == "parquet":
+            df = pd.read_parquet(path)
+            for col in ("value", "value_max"):
+                if col in df:
+                    df[col] = [plain_number(v) if v == v and v is not None else "" for v in df[col]]
+        else:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for col in integer_columns(name):
+            if col in df:
+                df[col] = df[col].astype("int64")
+        frames[name] = df
+    return frames
+
+
+def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], sources: set[str]) -> dict[str, pd.DataFrame]:
+    """Previous tables updated with a new run: its documents replace their old rows,
+    its inputs' errors replace their old errors, everything else is kept as it was."""
+    redone = set(new["documents"]["doc_id"]) | (set(new["errors"]["doc_id"]) - {""})
+    out = {}
+    for name in schema():
+        old = previous[name]
+        if name == "errors":
+            old = old[~old["source"].isin(sources) & ~old["doc_id"].isin(redone - {""})]
+        else:
+            old = old[~old["doc_id"].isin(redone)]
+        parts = [df for df in (old, new[name]) if len(df)]
+        out[name] = sort_frame(name, pd.concat(parts, ignore_index=True) if parts else new[name])
+    return out
+
+
+def atomic_write(path: Path, write, encoding: str | None = "utf-8") -> None:
+    """Call `write(file)` on a temp file beside `path`, then move it into place.
+
+    The file is text in `encoding`, or binary when `encoding` is None."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        mode = {"mode": "wb"} if encoding is None else {"mode": "w", "encoding": encoding, "newline": ""}
+        with os.fdopen(fd, **mode) as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
@@ -92,11 +145,24 @@ def atomic_write(path: Path, write) -> None:
         raise
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda f: df.to_csv(f, index=False, lineterminator="\n"))
+def write_csv(df: pd.DataFrame, path: Path, excel: bool = False) -> None:
+    """CSV as the contract says; `excel` adds the UTF-8 BOM that Excel needs to show Cyrillic."""
+    encoding = "utf-8-sig" if excel else "utf-8"
+    atomic_write(path, lambda f: df.to_csv(f, index=False, lineterminator="\n"), encoding=encoding)
 
 
-def datapackage() -> dict:
+def write_parquet(name: str, df: pd.DataFrame, path: Path) -> None:
+    """Parquet with real types: integers as int64, figure values as float64, the rest as strings."""
+    df = df.copy()
+    for col in integer_columns(name):
+        df[col] = df[col].astype("int64")
+    for col in ("value", "value_max"):
+        if col in df:
+            df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype("float64")
+    atomic_write(path, lambda f: df.to_parquet(f, index=False, engine="pyarrow"), encoding=None)
+
+
+def datapackage(fmt: str = "csv", excel: bool = False) -> dict:
     """The Frictionless descriptor of an output folder."""
     resources_ = []
     for name, table in schema().items():
@@ -106,27 +172,26 @@ def datapackage() -> dict:
         if table.get("foreignKeys"):
             tschema["foreignKeys"] = table["foreignKeys"]
         resources_.append({
-            "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "scheme": "file", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "description": table["description"],
-            "schema": tschema,
+            "name": name, "path": f"{name}.{fmt}", "profile": "tabular-data-resource", "scheme": "file",
+            "format": fmt, "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+            "description": table["description"], "schema": tschema,
         })
+        if fmt == "csv":
+            resources_[-1]["encoding"] = "utf-8-sig" if excel else "utf-8"
     return {"name": "ruextract-output", "title": "Russian news extraction tables",
             "profile": "tabular-data-package", "resources": resources_}
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> None:
+def write_tables(frames: dict[str, pd.DataFrame], out: Path, fmt: str = "csv", excel: bool = False) -> None:
     """Write every table and the descriptor; each file appears whole or not at all."""
     out = Path(out)
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
+        stale.unlink(missing_ok=True)
     for name in schema():
-        write_csv(frames.get(name, frame(name, [])), out / f"{name}.csv")
-    atomic_write(out / "datapackage.json",
-                 lambda f: f.write(json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"))
-
-
-def frames_of(docs: list[Document], errors: list[Error]) -> dict[str, pd.DataFrame]:
-    tables: dict[str, list[dict]] = {name: [] for name in schema()}
-    for doc in docs:
-        for name, rows in rows_of(doc).items():
-            tables[name].extend(rows)
-    tables["errors"] = [error_row(e) for e in errors]
-    return {name: frame(name, rows) for name, rows in tables.items()}
+        df = frames.get(name, frame(name, []))
+        if fmt == "parquet":
+            write_parquet(name, df, out / f"{name}.parquet")
+        else:
+            write_csv(df, out / f"{name}.csv", excel=excel)
+    descriptor = json.dumps(datapackage(fmt, excel), ensure_ascii=False, indent=2) + "\n"
+    atomic_write(out / "datapackage.json", lambda f: f.write(descriptor))

@@ -1,0 +1,144 @@
+"""Batch runs: incremental updates, workers, Dask, Parquet, and kill -9 safety."""
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import export
+from pipeline.cli import main
+
+ARTICLES = {
+    "a1": "Делегации из Китая и Индии посетили Москву. Об этом сообщил Сергей Собянин.",
+    "a2": "Компания «Яндекс» вложила 2,5 млрд рублей в 27 проектов в Казани.",
+    "a3": "Министерство иностранных дел России провело около 100 встреч за четыре года.",
+    "a4": "В 2024 году в Санкт-Петербурге открылись 90 новых школ, сообщила Наталья Сергунина.",
+}
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc_id, text in articles.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def table_bytes(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")}
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("full")
+    inputs = write_articles(base / "in", ARTICLES)
+    assert main(["run", str(inputs), "--out", str(base / "out"), "-q", "--workers", "1"]) == 0
+    return inputs, base / "out"
+
+
+def test_incremental_run_equals_one_run_over_all(tmp_path, full_run, capsys):
+    _, full_out = full_run
+    first = write_articles(tmp_path / "day1", {k: ARTICLES[k] for k in ("a1", "a3")})
+    second = write_articles(tmp_path / "day2", {k: ARTICLES[k] for k in ("a2", "a4")})
+    out = tmp_path / "out"
+    assert main(["run", str(first), "--out", str(out), "-q"]) == 0
+    assert main(["run", str(second), "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    full = {k: v for k, v in table_bytes(full_out).items()}
+    inc = table_bytes(out)
+    for name in full:
+        if name == "documents.csv":  # sources differ: the inputs live in other folders
+            continue
+        assert inc[name] == full[name], name
+
+
+def test_unchanged_articles_are_skipped_and_changed_ones_replaced(tmp_path, capsys):
+    inputs = write_articles(tmp_path / "in", {"a1": ARTICLES["a1"], "a2": ARTICLES["a2"]})
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
+    assert "0 articles (2 unchanged, skipped)" in capsys.readouterr().out
+    (inputs / "a1.txt").write_text("Делегация из Бразилии прибыла в Омск.", encoding="utf-8")
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
+    assert "1 articles (1 unchanged, skipped)" in capsys.readouterr().out
+    mentions = list(csv.DictReader(open(out / "mentions.csv", encoding="utf-8")))
+    a1 = {m["text"] for m in mentions if m["doc_id"] == "a1"}
+    assert "Омск" in a1 and "Москву" not in a1
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--force"]) == 0
+    assert "2 articles" in capsys.readouterr().out
+
+
+def test_two_workers_write_the_same_tables(tmp_path, full_run):
+    inputs, full_out = full_run
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--workers", "2", "--batch-size", "1"]) == 0
+    assert table_bytes(out) == table_bytes(full_out)
+
+
+def test_dask_local_cluster_writes_the_same_tables(tmp_path, full_run):
+    pytest.importorskip("dask.distributed")
+    inputs, full_out = full_run
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--engine", "dask", "--workers", "2",
+                 "--batch-size", "2"]) == 0
+    assert table_bytes(out) == table_bytes(full_out)
+
+
+def test_parquet_tables_load_like_csv(tmp_path, full_run):
+    pytest.importorskip("pyarrow")
+    import pipeline
+
+    inputs, full_out = full_run
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--format", "parquet"]) == 0
+    assert (out / "tokens.parquet").exists() and not (out / "tokens.csv").exists()
+    from_parquet, from_csv = pipeline.load(out), pipeline.load(full_out)
+    for name in ("tokens", "mentions", "figures", "countries"):
+        a, b = from_parquet[name], from_csv[name]
+        assert list(a.columns) == list(b.columns)
+        assert a.astype(str).values.tolist() == b.astype(str).values.tolist(), name
+
+
+def test_excel_csv_has_a_bom_and_loads_back(tmp_path, full_run):
+    import pipeline
+
+    inputs, full_out = full_run
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--excel"]) == 0
+    assert (out / "mentions.csv").read_bytes().startswith(b"\xef\xbb\xbfdoc_id,")
+    assert not (full_out / "mentions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pipeline.load(out)["mentions"].equals(pipeline.load(full_out)["mentions"])
+
+
+def readable_tables(out: Path) -> None:
+    for name in export.schema():
+        with open(out / f"{name}.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows and rows[0][0] in ("doc_id", "source"), name
+        assert all(len(r) == len(rows[0]) for r in rows), name
+
+
+def test_kill_9_leaves_previous_tables_readable_and_a_rerun_completes(tmp_path, full_run):
+    inputs, full_out = full_run
+    big = write_articles(tmp_path / "big", {f"b{i:03d}": ARTICLES[f"a{i % 4 + 1}"] * 20 for i in range(60)})
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for delay in (0.5, 2.0, 4.0):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(big), "--out", str(out), "-q",
+                                 "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        readable_tables(out)
+    assert main(["run", str(big), "--out", str(out), "-q", "--workers", "1"]) == 0
+    readable_tables(out)
+    docs = list(csv.DictReader(open(out / "documents.csv", encoding="utf-8")))
+    assert len(docs) == len(ARTICLES) + 60
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # a killed run's temp files are swept
