@@ -43,6 +43,8 @@ ORDINAL_SUFFIXES = {"й", "я", "е", "го", "м", "х", "ю", "ой", "ом", 
 AGE_CUES = {"возраст", "исполниться", "исполняться", "старше", "младше", "моложе", "дожить", "скончаться",
             "умереть", "летний"}
 ANNIVERSARY = {"годовщина", "юбилей", "летие"}
+ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ого", "его", "ому", "ему", "ым", "им", "ом",
+                     "ем", "ую", "юю", "ые", "ие", "ых", "их", "ыми", "ими")
 MAX_YEAR = 2100
 
 
@@ -59,6 +61,7 @@ class Core:
     integer_digits: bool = False  # written as a whole number in digits (a year candidate)
     currency: str = ""
     unit: str = ""
+    trim: int = 0  # characters of the last token after the number (razdel keeps `10,` whole)
 
 
 # --- data tables ---------------------------------------------------------------------------
@@ -194,6 +197,9 @@ def digit_core(s: Sentence, i: int) -> Core | None:
     m = HYPHENED.fullmatch(text)
     if m:
         return hyphened_core(s, i, m)
+    trim = 0
+    if text[-1] in ",." and DIGIT_TOKEN.fullmatch(text[:-1]):
+        text, trim = text[:-1], 1
     if not DIGIT_TOKEN.fullmatch(text):
         return None
     j = i
@@ -202,10 +208,10 @@ def digit_core(s: Sentence, i: int) -> Core | None:
         while (s.tok(j + 1) and re.fullmatch(r"\d{3}", s.toks[j + 1].text)
                and len(s.gap(j + 1)) == 1 and s.gap(j + 1) in SPACES):
             j += 1
-    value = parse_digits(s.doc.text[t.start:s.toks[j].stop])
+    value = parse_digits(s.doc.text[t.start:s.toks[j].stop - trim])
     if value is None:
         return None
-    core = Core(i, j, value, integer_digits=re.fullmatch(r"\d+", text) is not None and j == i)
+    core = Core(i, j, value, integer_digits=re.fullmatch(r"\d+", text) is not None and j == i, trim=trim)
     before = s.tok(i - 1)
     if before and before.text in ("−", "-") and s.glued(i) and not (s.tok(i - 2) and s.tok(i - 2).text[:1].isdigit()):
         core.first, core.value = i - 1, -value
@@ -233,13 +239,15 @@ def hyphened_core(s: Sentence, i: int, m: re.Match) -> Core | None:
         if suffix == "х" and value >= 10 and value % 10 == 0:
             return Core(i, i, value, kind="year")  # decades: 90-х
         return Core(i, i, value, kind="ordinal")
+    if len(suffix) > 3 and suffix.endswith(ADJECTIVE_ENDINGS):
+        return Core(i, i, value, kind="number")  # 630-местный, 688-страничный
     return None
 
 
 def word_core(s: Sentence, i: int) -> Core | None:
     """A run of number words from token i, or a compound `-летний` adjective."""
     t = s.toks[i]
-    if t.pos == "ADJ" or lem(t).endswith("летие"):
+    if not word_of(lem(t)) and "лет" in low(t):  # -летний, -летие whatever the tagger calls them
         value, rest = stem_value(lem(t))
         if value is not None and (rest.startswith("летн") or rest == "летие" and value != 10):
             return Core(i, i, value, kind="age", unit="год")
@@ -299,6 +307,8 @@ def read_range(s: Sentence, core: Core, find_core) -> None:
     if upper.value <= core.value:
         return
     core.value_max, core.last = upper.value, upper.last
+    if until:
+        core.first -= 1  # the phrase starts at от
 
 
 def find_core(s: Sentence, i: int) -> Core | None:
@@ -453,8 +463,9 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         if core is None:
             i += 1
             continue
-        read_scale(s, core)
-        read_range(s, core, find_core)
+        if not core.trim:  # `10,` ends at its comma
+            read_scale(s, core)
+            read_range(s, core, find_core)
         # a day in a date (20 августа) is not an amount
         if core.integer_digits and core.value <= 31 and s.lem(core.last + 1) in months():
             i = core.last + 2
@@ -463,7 +474,10 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         before = s.tok(first - 1)
         if before is not None and currency_of_word(before.text) and not before.text.isalpha():
             core.kind, core.currency, first = "money", currency_of_word(before.text), first - 1
-        last, unit = read_after(s, core)
+        if core.trim or core.kind == "number":  # `10,` ends at its comma; 630-местный is its own unit
+            last, unit = core.last, ""
+        else:
+            last, unit = read_after(s, core)
         kind = classify(s, core, unit, last)
         if kind in ("age",) and unit in ANNIVERSARY | {""}:
             unit = "год"
@@ -472,9 +486,10 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         qual_start, qualifier = read_qualifier(s, core, first)
         if kind == "year" and qualifier != "approx":
             qual_start, qualifier = first, ""
-        start_tok, stop_tok = s.toks[qual_start], s.toks[last]
-        out.append(Figure(0, start_tok.sent_id, start_tok.start, stop_tok.stop,
-                          s.doc.text[start_tok.start:stop_tok.stop], kind, core.value, core.value_max,
+        start, stop = s.toks[qual_start].start, s.toks[last].stop
+        if last == core.last:
+            stop -= core.trim
+        out.append(Figure(0, s.toks[qual_start].sent_id, start, stop, s.doc.text[start:stop], kind, core.value, core.value_max,
                           unit if kind != "money" else "", core.currency, qualifier))
         i = max(core.last, last if kind in ("money", "percent", "measure") else core.last) + 1
     return out
