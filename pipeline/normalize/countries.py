@@ -25,7 +25,8 @@ from ..records import Country, Document, Token
 MAX_WORDS = 8
 KEY_POS = {"NOUN", "ADJF", "PRTF"}  # parses whose normal form may stand for an alias word
 ADJ_SKIP_POS = {"ADJ", "ADV", "CCONJ", "DET", "NUM"}  # between an adjective and its head noun
-ADJ_SPAN = 4  # how far the head noun of an adjective may be
+ADJ_SPAN = 8  # how far the head noun of an adjective may be (lists: английском, немецком и французском языках)
+OPEN_QUOTES = {"«", '"', "''", "„", "“"}
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,11 @@ def head_noun(tokens: list[Token], i: int) -> Token | None:
             return None
         if tok.pos in ("NOUN", "PROPN"):
             return tok
+        if tokens[j - 1].text in OPEN_QUOTES and tok.pos == "X":  # китайского «Хэбэй Форчун»
+            return tok
         if tok.pos in ADJ_SKIP_POS or tok.text in (",", "-") or feats_of(tok).get("VerbForm") == "Part":
+            continue
+        if tok.text in OPEN_QUOTES and j == i + 1:
             continue
         return None
     return None
@@ -224,9 +229,9 @@ def names_state(tokens: list[Token], i: int) -> bool:
         return False
     ctx = context_words()
     lemma = keys(head)[0]
-    if lemma in ctx.get("language", ()) or lemma in ctx.get("nationality", ()):
-        return False
-    return True
+    if head.pos == "NOUN" and feats_of(head).get("Animacy") == "Anim":
+        return lemma in ctx["state"] or lemma.split("-")[0] in ctx["state"]
+    return not any(lemma in ctx[role] for role in ("language", "nationality", "place"))
 
 
 def adjective_parts(tok: Token) -> list[tuple[int, int, str]]:
