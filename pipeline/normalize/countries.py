@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+from razdel import tokenize as razdel_tokenize
 
 from .. import datafiles, models
 from ..inflect import feats_of
@@ -66,23 +67,26 @@ def codes() -> dict[str, Code]:
     return out
 
 
-def word_forms(word: str, surface_only: bool) -> frozenset[str]:
-    """Forms a text token may show for one word of a name: the word and its dictionary lemmas."""
+def word_forms(word: str, rule: str) -> frozenset[str]:
+    """Forms a text token may show for one word of a name: the word and its dictionary lemmas.
+
+    A trap keeps only its place-name lemmas (`Чада` → чад, not чадо; `Того` → того, not тот).
+    """
     w = normal_word(word)
-    if surface_only:
+    if rule == "abbr":
         return frozenset({w})
     lemmas = {normal_word(p.normal_form) for p in models.parse(w)
-              if p.tag.POS in KEY_POS and "Apro" not in p.tag}
+              if p.tag.POS in KEY_POS and "Apro" not in p.tag and (rule != "trap" or "Geox" in p.tag)}
     return frozenset({w} | lemmas)
 
 
 def split_words(alias: str) -> list[str]:
-    return alias.replace("—", " — ").split()
+    """The alias cut as razdel cuts the text (`U.S.` is four tokens)."""
+    return [t.text for t in razdel_tokenize(alias)]
 
 
 def make_name(iso2: str, alias: str, rule: str) -> Name:
-    surface_only = rule in ("abbr", "trap")
-    return Name(iso2, tuple(word_forms(w, surface_only) for w in split_words(alias)), rule, alias)
+    return Name(iso2, tuple(word_forms(w, rule) for w in split_words(alias)), rule, alias)
 
 
 def name_rows() -> list[tuple[str, str, str]]:
@@ -91,11 +95,13 @@ def name_rows() -> list[tuple[str, str, str]]:
     curated = {normal_word(alias) for _, alias, _ in rows}
     tr = russian()
     for c in pycountry.countries:
+        english = [c.name, getattr(c, "common_name", None)]
         for en in (c.name, getattr(c, "official_name", None)):
-            ru = tr.gettext(en) if en else ""
-            if ru and ru != en and normal_word(ru) not in curated and "(" not in ru and "," not in ru:
-                rows.append((c.alpha_2, ru, "alias"))
-                curated.add(normal_word(ru))
+            english.append(tr.gettext(en) if en else "")
+        for alias in filter(None, english):  # English short names, then the Russian ones
+            if normal_word(alias) not in curated and "(" not in alias and "," not in alias:
+                rows.append((c.alpha_2, alias, "alias"))
+                curated.add(normal_word(alias))
     return rows
 
 
@@ -110,6 +116,16 @@ def gazetteer() -> dict[str, tuple[Name, ...]]:
         for form in name.words[0]:
             index.setdefault(form, []).append(name)
     return {k: tuple(sorted(v, key=lambda n: -len(n.words))) for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def single_words() -> dict[str, str]:
+    """One-word names as written (nominative), for parts of hyphenated tokens (`Египет-25`)."""
+    out = {}
+    for iso2, alias, rule in name_rows():
+        if iso2 and rule != "trap" and len(split_words(alias)) == 1 and "-" not in alias:
+            out.setdefault(alias, iso2)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -148,12 +164,11 @@ def matches(name: Name, tokens: list[Token], i: int) -> bool:
         return False
     for j, forms in enumerate(name.words):
         lemma, surface = keys(tokens[i + j])
-        if surface not in forms and (name.rule in ("abbr", "trap") or lemma not in forms):
+        if surface not in forms and (name.rule == "abbr" or lemma not in forms):
             return False
-    first = tokens[i].text
     if name.rule == "abbr":
-        return " ".join(t.text for t in tokens[i:i + n]) == name.surface
-    return is_capitalized(first)
+        return "".join(t.text for t in tokens[i:i + n]) == name.surface.replace(" ", "")
+    return name.rule == "block" or is_capitalized(tokens[i].text)
 
 
 def trap_ok(tokens: list[Token], i: int) -> bool:
@@ -179,6 +194,27 @@ def country(doc: Document, start: int, stop: int, iso2: str) -> Country:
     return Country(start, stop, doc.text[start:stop], c.iso2, c.iso3, c.name_ru, c.name_en)
 
 
+def hyphen_parts(tok: Token) -> list[tuple[int, int, str]]:
+    """A country written into a hyphenated name: `Мисс Америка-2013`, `Интерфакс-Украина`.
+
+    The other parts must be numbers or capitalized words that are not prefixes of a place
+    name (`Сан-Сальвадор` is a city).
+    """
+    words, found, offset = tok.text.split("-"), [], tok.start
+    if len(words) < 2:
+        return []
+    prefixes = context_words().get("place_prefix", frozenset())
+    for word in words:
+        iso2 = single_words().get(word)
+        if iso2:
+            found.append((offset, offset + len(word), iso2))
+        elif not (word.isdigit() or (is_capitalized(word) and len(word) >= 4
+                                     and normal_word(word) not in prefixes)):
+            return []
+        offset += len(word) + 1
+    return found
+
+
 def find_names(doc: Document) -> tuple[list[Country], set[int]]:
     """Names of the gazetteer, longest first; returns them and the token indexes they cover."""
     index, tokens = gazetteer(), doc.tokens
@@ -193,6 +229,8 @@ def find_names(doc: Document) -> tuple[list[Country], set[int]]:
                 best = name
                 break
         if best is None:
+            if "-" in tokens[i].text and is_capitalized(tokens[i].text):
+                found.extend(country(doc, a, b, iso2) for a, b, iso2 in hyphen_parts(tokens[i]))
             i += 1
             continue
         n = len(best.words)
@@ -239,6 +277,8 @@ def adjective_parts(tok: Token) -> list[tuple[int, int, str]]:
     by_lemma, by_prefix = adjectives()
     lemma = normal_word(tok.lemma or tok.text)
     if "-" not in tok.text:
+        if lemma.startswith("все") and not is_capitalized(tok.text):
+            return []  # всероссийских выставок is a scale; Всероссийский фестиваль names the country
         return [(tok.start, tok.stop, by_lemma[lemma])] if lemma in by_lemma else []
     parts, offset = [], tok.start
     words = tok.text.split("-")
