@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from tqdm import tqdm
 
-from . import ingest
+from . import info, ingest, report, show
 from .run import BATCH_SIZE, PARALLEL_BATCH_SIZE, default_workers, run
 
 
@@ -20,6 +20,7 @@ def package_version() -> str:
 
 # Further subcommands: functions that add a subparser to `sub` and set its `handler`.
 COMMANDS: list = []
+COMMANDS += [report.add_command, show.add_command, info.add_command]
 
 
 def build_parser() -> argparse.ArgumentParser:
