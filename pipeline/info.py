@@ -66,7 +66,7 @@ def collect() -> dict:
 
 
 def print_text(info: dict) -> None:
-    width = max(map(len, info["libraries"]))
+    width = max(map(len, [*info["libraries"], *info["pymorphy3_dictionary"]]))
     print("libraries:")
     for name, ver in info["libraries"].items():
         print(f"  {name:<{width}}  {ver}")
