@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import datafiles
+from .. import datafiles, models
 from ..inflect import feats_of
 from ..records import Document, Figure, Token
-from .numbers import SPACES, parse_digits, stem_value, word_of, words_prefix
+from .numbers import SPACES, Word, parse_digits, stem_value, word_of, words_prefix
 
 DIGIT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 HYPHENED = re.compile(r"(\d+(?:[.,]\d+)?)[-–—](\w+)")
@@ -244,17 +244,37 @@ def hyphened_core(s: Sentence, i: int, m: re.Match) -> Core | None:
     return None
 
 
+@lru_cache(maxsize=50_000)
+def numeral_lemma(word: str) -> str:
+    """The numeral reading of a word the tagger took for something else (`девяноста` as ADP)."""
+    for p in models.parse(word):
+        if "NUMR" in p.tag:
+            return p.normal_form
+    return ""
+
+
+def number_word(tok: Token) -> Word | None:
+    if tok.pos in ("NUM", "NOUN", "ADJ", "DET"):
+        w = word_of(lem(tok))
+        if w:
+            return w
+    if not tok.text.isalpha():
+        return None
+    lemma = numeral_lemma(low(tok))
+    return word_of(lemma) if lemma else None
+
+
 def word_core(s: Sentence, i: int) -> Core | None:
     """A run of number words from token i, or a compound `-летний` adjective."""
     t = s.toks[i]
-    if not word_of(lem(t)) and "лет" in low(t):  # -летний, -летие whatever the tagger calls them
+    if not number_word(t) and "лет" in low(t):  # -летний, -летие whatever the tagger calls them
         value, rest = stem_value(lem(t))
         if value is not None and (rest.startswith("летн") or rest == "летие" and value != 10):
             return Core(i, i, value, kind="age", unit="год")
         return None
     words = []
     j = i
-    while s.tok(j) and (w := word_of(s.lem(j))) and s.toks[j].pos in ("NUM", "NOUN", "ADJ", "DET"):
+    while s.tok(j) and (w := number_word(s.toks[j])):
         words.append(w)
         j += 1
     if not words:
@@ -284,7 +304,7 @@ def read_scale(s: Sentence, core: Core) -> None:
         if core.value_max is not None:
             core.value_max *= w.value
         core.scale, core.last = w.value, j
-        if s.low(j + 1) == "." and s.glued(j + 1) and s.lem(j) in ("тыс", "млн", "млрд", "трлн"):
+        if s.low(j + 1) == "." and s.glued(j + 1) and s.lem(j) == "тыс":  # млн, млрд take no period
             core.last = j + 1
 
 
@@ -380,7 +400,7 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
         k += 1
     noun = s.tok(k)
     if noun is not None and noun.pos == "NOUN" and noun.text[:1].isalpha():
-        return k, lem(noun)
+        return k, (noun.lemma or noun.text).lower()
     if s.low(j) in ("г", "гг") and core.integer_digits:
         return j + (s.low(j + 1) == "." and s.glued(j + 1)), "год"
     return core.last, core.unit
@@ -474,7 +494,7 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         before = s.tok(first - 1)
         if before is not None and currency_of_word(before.text) and not before.text.isalpha():
             core.kind, core.currency, first = "money", currency_of_word(before.text), first - 1
-        if core.trim or core.kind == "number":  # `10,` ends at its comma; 630-местный is its own unit
+        if core.trim or core.kind in ("number", "age"):  # `10,` ends at its comma; 45-летний is its own unit
             last, unit = core.last, ""
         else:
             last, unit = read_after(s, core)
