@@ -157,13 +157,13 @@ def is_capitalized(text: str) -> bool:
     return text[:1].isupper()
 
 
-def matches(name: Name, tokens: list[Token], i: int) -> bool:
+def matches(name: Name, tokens: list[Token], token_keys: list[tuple[str, str]], i: int) -> bool:
     """Does `name` start at token i (same sentence, every word in its forms)?"""
     n = len(name.words)
     if i + n > len(tokens) or tokens[i + n - 1].sent_id != tokens[i].sent_id:
         return False
     for j, forms in enumerate(name.words):
-        lemma, surface = keys(tokens[i + j])
+        lemma, surface = token_keys[i + j]
         if surface not in forms and (name.rule == "abbr" or lemma not in forms):
             return False
     if name.rule == "abbr":
@@ -218,14 +218,17 @@ def hyphen_parts(tok: Token) -> list[tuple[int, int, str]]:
 def find_names(doc: Document) -> tuple[list[Country], set[int]]:
     """Names of the gazetteer, longest first; returns them and the token indexes they cover."""
     index, tokens = gazetteer(), doc.tokens
+    token_keys = [keys(t) for t in tokens]
     found, covered = [], set()
     i = 0
     while i < len(tokens):
-        lemma, surface = keys(tokens[i])
+        lemma, surface = token_keys[i]
         cands = index.get(lemma, ()) + (index.get(surface, ()) if surface != lemma else ())
+        if len(cands) > 1:
+            cands = sorted(set(cands), key=lambda n: -len(n.words))
         best = None
-        for name in sorted(set(cands), key=lambda n: -len(n.words)):
-            if matches(name, tokens, i) and (name.rule != "trap" or trap_ok(tokens, i)):
+        for name in cands:
+            if matches(name, tokens, token_keys, i) and (name.rule != "trap" or trap_ok(tokens, i)):
                 best = name
                 break
         if best is None:
