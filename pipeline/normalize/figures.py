@@ -258,7 +258,7 @@ def number_word(tok: Token) -> Word | None:
         w = word_of(lem(tok))
         if w:
             return w
-    if not tok.text.isalpha():
+    if not tok.text.isalpha() or tok.pos in ("NOUN", "PROPN"):  # семью: the family, not seven
         return None
     lemma = numeral_lemma(low(tok))
     return word_of(lemma) if lemma else None
