@@ -94,6 +94,11 @@ def qualifiers() -> dict[tuple[str, ...], str]:
 
 
 @lru_cache(maxsize=None)
+def compound_units() -> dict[tuple[str, str], float]:
+    return {(r["major"], r["minor"]): float(r["ratio"]) for r in datafiles.read_tsv("figures_compound_units.tsv")}
+
+
+@lru_cache(maxsize=None)
 def months() -> frozenset[str]:
     return frozenset(r["lemma"] for r in datafiles.read_tsv("figures_months.tsv"))
 
@@ -406,6 +411,22 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
     return core.last, core.unit
 
 
+def read_minor_unit(s: Sentence, core: Core, unit: str, last: int) -> int:
+    """`82 километра 169 метров` → 82.169 километра: the smaller unit joins the larger one."""
+    nxt = s.tok(last + 1)
+    if core.value_max is not None or nxt is None or not nxt.text.isdigit():
+        return last
+    minor = find_core(s, last + 1)
+    if minor is None or minor.kind:
+        return last
+    minor_last, minor_unit = read_after(s, minor)
+    ratio = compound_units().get((unit, minor_unit))
+    if not ratio or minor.value >= ratio:
+        return last
+    core.value += minor.value / ratio
+    return minor_last
+
+
 def read_qualifier(s: Sentence, core: Core, first: int) -> tuple[int, str]:
     """A qualifier phrase ending before the number (a preposition may sit between)."""
     ends = [first - 1]
@@ -498,6 +519,7 @@ def sentence_figures(s: Sentence) -> list[Figure]:
             last, unit = core.last, ""
         else:
             last, unit = read_after(s, core)
+        last = read_minor_unit(s, core, unit, last)
         kind = classify(s, core, unit, last)
         if kind in ("age",) and unit in ANNIVERSARY | {""}:
             unit = "год"
@@ -511,7 +533,7 @@ def sentence_figures(s: Sentence) -> list[Figure]:
             stop -= core.trim
         out.append(Figure(0, s.toks[qual_start].sent_id, start, stop, s.doc.text[start:stop], kind, core.value, core.value_max,
                           unit if kind != "money" else "", core.currency, qualifier))
-        i = max(core.last, last if kind in ("money", "percent", "measure") else core.last) + 1
+        i = max(core.last, last) + 1
     return out
 
 
