@@ -183,10 +183,20 @@ def trap_ok(tokens: list[Token], i: int) -> bool:
     return not (prev and prev.sent_id == tok.sent_id and keys(prev)[0] in context_words().get("river", ()))
 
 
+def is_title(tok: Token) -> bool:
+    """A common noun for a person (султан, король): `Султан Омана` is a title, not a name."""
+    return any(p.tag.POS == "NOUN" and "anim" in p.tag and not {"Name", "Surn", "Patr"} & p.tag.grammemes
+               for p in models.parse(normal_word(tok.text)))
+
+
 def in_person(doc: Document, start: int, stop: int) -> bool:
-    """Inside a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`)."""
-    return any(m.type == "PER" and m.start <= start and stop <= m.stop and " " in m.text.strip()
-               for m in doc.mentions)
+    """Part of a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`), not of a title."""
+    for m in doc.mentions:
+        if m.type == "PER" and m.start <= start and stop <= m.stop and (m.start, m.stop) != (start, stop):
+            others = [t for t in doc.tokens_in(m.start, m.stop) if t.stop <= start or t.start >= stop]
+            if others and not any(is_title(t) for t in others):
+                return True
+    return False
 
 
 def country(doc: Document, start: int, stop: int, iso2: str) -> Country:
