@@ -1,10 +1,11 @@
 """Benchmark: where the time goes, as ratios measured in one process.
 
-    python bench/bench.py [TEXTS_DIR] [--repeat 5]
+    python bench/bench.py [TEXTS_DIR] [--repeat 5] [--workers-texts DIR ...]
 
 Runs, on the same texts and in the same process, (a) the bare natasha core (segment, morph,
 NER, lemmatize with natasha's MorphVocab where pymorphy2 still imports, no output) and (b) the
-ruextract stages one by one, then the whole `ruextract run` (files in, all tables out).
+ruextract stages one by one, then the whole `ruextract run` (files in, all tables out); then
+`ruextract run` with 1 and 2 worker processes on a larger set, and the peak memory of a worker.
 Reports medians over the repeats: the machines are shared and noisy, so read the ratios,
 not the seconds.
 """
@@ -16,7 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_TEXTS = Path(__file__).resolve().parents[2] / "shared/eval/data/nerel-dev/texts"
+EVAL = Path(__file__).resolve().parents[2] / "shared/eval/data"
+DEFAULT_TEXTS = EVAL / "nerel-dev/texts"
+WORKER_TEXTS = [EVAL / "nerel-train/texts", EVAL / "nerel-dev/texts"]
 
 
 def timed(fn) -> float:
@@ -70,6 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("texts", nargs="?", default=str(DEFAULT_TEXTS))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--workers-texts", nargs="*", default=[str(p) for p in WORKER_TEXTS],
+                        help="folders for the 1-vs-2 workers run (large enough to amortize start-up)")
+    parser.add_argument("--workers-repeat", type=int, default=3)
     args = parser.parse_args()
 
     from pipeline import models
@@ -99,6 +105,26 @@ def main() -> None:
     print("share of stage time:")
     for name, seconds in stage_m.items():
         print(f"  {name:15s} {seconds / total:6.1%}  ({seconds:.3f}s)")
+    workers(args.workers_texts, args.workers_repeat)
+
+
+def workers(folders: list[str], repeat: int) -> None:
+    """Speed-up of 2 worker processes over 1 (each pays its own model load), and their memory."""
+    import resource
+
+    from pipeline.run import run
+
+    paths = [p for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+    one, two = [], []
+    with tempfile.TemporaryDirectory() as out:
+        for i in range(repeat):
+            one.append(timed(lambda: run(paths, Path(out) / f"one{i}", workers=1)))
+            two.append(timed(lambda: run(paths, Path(out) / f"two{i}", workers=2)))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
+    one_m, two_m = statistics.median(one), statistics.median(two)
+    print(f"{len(paths)} texts: 1 worker {one_m:.1f}s, 2 workers {two_m:.1f}s, "
+          f"speed-up {one_m / two_m:.2f}x (median of {repeat})")
+    print(f"peak memory of a worker process: {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

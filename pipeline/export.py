@@ -1,7 +1,7 @@
 """Stage 6: the tidy tables as CSV, plus a Frictionless `datapackage.json`.
 
-The table layouts live in `data/schema.json`; this module turns documents into rows,
-rows into sorted DataFrames, and DataFrames into files written atomically (a temp file
+The table layouts live in `data/schema.json`; `rows` turns documents into rows, this
+module turns rows into sorted DataFrames, and DataFrames into files written atomically (a temp file
 in the same folder, then `os.replace`), so a crash never leaves a half-written table.
 """
 from __future__ import annotations
@@ -9,61 +9,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
-from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import datafiles
-from .records import Document, Error
-
-DOC_TABLES = ("sentences", "tokens", "mentions", "countries", "organizations", "persons", "figures")
-
-
-@lru_cache(maxsize=1)
-def schema() -> dict[str, dict]:
-    return {t["name"]: t for t in datafiles.read_json("schema.json")["tables"]}
-
-
-def columns(table: str) -> list[str]:
-    return [f["name"] for f in schema()[table]["fields"]]
-
-
-def plain_number(value: float | int | None) -> str:
-    """A decimal without exponent or trailing zeros: 8100000, 2.5, 0.001."""
-    if value is None or value != value:
-        return ""
-    text = format(Decimal(repr(float(value))), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def document_row(doc: Document) -> dict:
-    return {
-        "doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256, "published": doc.published,
-        "n_chars": len(doc.text), "n_sentences": len(doc.sentences), "n_tokens": len(doc.tokens),
-        "photo_credit": doc.photo_credit, "title": doc.title, "url": doc.url,
-    }
-
-
-def rows_of(doc: Document) -> dict[str, list[dict]]:
-    """Every row one document contributes, by table name."""
-    out = {"documents": [document_row(doc)]}
-    for table in DOC_TABLES:
-        rows = []
-        for record in getattr(doc, table):
-            row = {"doc_id": doc.doc_id, **asdict(record)}
-            if table == "figures":
-                row["value"], row["value_max"] = plain_number(row["value"]), plain_number(row["value_max"])
-            rows.append(row)
-        out[table] = rows
-    return out
-
-
-def error_row(error: Error) -> dict:
-    return asdict(error)
-
+from .rows import columns, integer_columns, plain_number, schema
 
 def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Contract column order and sort order, missing values as ''."""
@@ -80,10 +30,6 @@ def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows as a DataFrame in contract column order and sort order."""
     return sort_frame(table, pd.DataFrame(rows, columns=columns(table)))
-
-
-def integer_columns(table: str) -> list[str]:
-    return [f["name"] for f in schema()[table]["fields"] if f["type"] == "integer"]
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame] | None:

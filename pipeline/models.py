@@ -38,7 +38,9 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def parse(word: str) -> tuple:
-    """pymorphy3 parses of a word, cached: news repeats its words a lot."""
+    """pymorphy3 parses of a word, cached: news repeats its words a lot.
+
+    Bounded: parses are heavy (about 1 KB a word), and a worker must stay small."""
     return tuple(analyzer().parse(word))

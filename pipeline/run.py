@@ -1,10 +1,8 @@
-"""Run the stages over a stream of documents and collect the tables.
+"""Run batches over a stream of documents and collect the tables.
 
-Documents flow in batches through `stages.STAGES`. A stage that fails on a batch is
-retried document by document, so one bad document becomes one `Error` row and the
-others of its batch go on. Batches run in this process, in worker processes
-(`workers > 1`), or on a Dask cluster (`engine="dask"`); each worker loads the models
-once, and the tables are sorted at the end, so every way gives the same output.
+Batches (see `batch`) run in this process, in worker processes (`workers > 1`), or on a
+Dask cluster (`engine="dask"`); each worker loads the models once, and the tables are
+sorted at the end, so every way gives the same output.
 """
 from __future__ import annotations
 
@@ -16,40 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export, ingest
+from . import export, ingest, rows
+from .batch import BatchResult, Summary, batches, process, process_batch  # noqa: F401 (the API of a run)
 from .records import Document, Error
-from .stages import STAGES
 
 BATCH_SIZE = 32
 PARALLEL_BATCH_SIZE = 8  # smaller batches keep every worker busy to the end
-
-
-@dataclass
-class Summary:
-    articles: int = 0
-    skipped: int = 0
-    tokens: int = 0
-    entities: int = 0
-    figures: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-
-    def add(self, other: Summary) -> None:
-        for name in ("articles", "skipped", "tokens", "entities", "figures"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def line(self) -> str:
-        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
-        return (f"{self.articles} articles{skipped}, {self.tokens} tokens, {self.entities} entities, "
-                f"{self.figures} figures, {self.errors} errors in {self.seconds:.1f}s")
-
-
-@dataclass
-class BatchResult:
-    """What one batch contributes: rows by table, errors, counts. Small to pickle."""
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    errors: list[Error] = field(default_factory=list)
-    summary: Summary = field(default_factory=Summary)
 
 
 @dataclass
@@ -57,66 +27,6 @@ class Result:
     frames: dict[str, pd.DataFrame]
     summary: Summary
     errors: list[Error] = field(default_factory=list)
-
-
-def describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-def stage_error(doc: Document, name: str, exc: BaseException) -> Error:
-    return Error(doc.source, doc.doc_id, name, f"{doc.source}: {name} failed: {describe(exc)}")
-
-
-def run_stage(name: str, stage: Callable, docs: list[Document], errors: list[Error]) -> list[Document]:
-    try:
-        return stage(docs)
-    except Exception as exc:
-        if len(docs) == 1:
-            errors.append(stage_error(docs[0], name, exc))
-            return []
-    kept = []
-    for doc in docs:  # isolate the document that breaks the stage
-        try:
-            kept.extend(stage([doc]))
-        except Exception as exc:
-            errors.append(stage_error(doc, name, exc))
-    return kept
-
-
-def process(docs: list[Document], errors: list[Error]) -> list[Document]:
-    """All stages over one batch; failed documents leave the batch as errors."""
-    for name, stage in STAGES:
-        if not docs:
-            break
-        docs = run_stage(name, stage, docs, errors)
-    return docs
-
-
-def process_batch(docs: list[Document]) -> BatchResult:
-    """One batch to rows: the unit of work sent to workers."""
-    result = BatchResult(rows={name: [] for name in export.schema()})
-    for doc in process(docs, result.errors):
-        for name, rows in export.rows_of(doc).items():
-            result.rows[name].extend(rows)
-        result.summary.articles += 1
-        result.summary.tokens += len(doc.tokens)
-        result.summary.entities += len(doc.mentions)
-        result.summary.figures += len(doc.figures)
-    return result
-
-
-def batches(items: Iterable[Document | Error], size: int, errors: list[Error]) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for item in items:
-        if isinstance(item, Error):
-            errors.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def default_workers() -> int:
@@ -167,7 +77,7 @@ def collect(items: Iterable[Document | Error], batch_size: int = BATCH_SIZE, wor
     """Process a stream of documents into the tables (as DataFrames)."""
     started = time.perf_counter()
     errors: list[Error] = []
-    tables: dict[str, list[dict]] = {name: [] for name in export.schema()}
+    tables: dict[str, list[dict]] = {name: [] for name in rows.schema()}
     summary = Summary()
     chunks = batches(items, batch_size, errors)
     if engine == "dask":
@@ -177,14 +87,14 @@ def collect(items: Iterable[Document | Error], batch_size: int = BATCH_SIZE, wor
     else:
         results = map_serial(chunks)
     for result in results:
-        for name, rows in result.rows.items():
-            tables[name].extend(rows)
+        for name, table_rows in result.rows.items():
+            tables[name].extend(table_rows)
         errors.extend(result.errors)
         summary.add(result.summary)
         if progress:
             progress(result.summary.articles + len(result.errors))
-    tables["errors"] = [export.error_row(e) for e in errors]
-    frames = {name: export.frame(name, rows) for name, rows in tables.items()}
+    tables["errors"] = [rows.error_row(e) for e in errors]
+    frames = {name: export.frame(name, table_rows) for name, table_rows in tables.items()}
     summary.errors = len(errors)
     summary.seconds = time.perf_counter() - started
     return Result(frames, summary, errors)

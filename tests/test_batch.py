@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import export
+from pipeline import rows
 from pipeline.cli import main
 
 ARTICLES = {
@@ -117,11 +117,11 @@ def test_excel_csv_has_a_bom_and_loads_back(tmp_path, full_run):
 
 
 def readable_tables(out: Path) -> None:
-    for name in export.schema():
+    for name in rows.schema():
         with open(out / f"{name}.csv", encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f))
-        assert rows and rows[0][0] in ("doc_id", "source"), name
-        assert all(len(r) == len(rows[0]) for r in rows), name
+            lines = list(csv.reader(f))
+        assert lines and lines[0][0] in ("doc_id", "source"), name
+        assert all(len(line) == len(lines[0]) for line in lines), name
 
 
 def test_kill_9_leaves_previous_tables_readable_and_a_rerun_completes(tmp_path, full_run):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import SEED, SEEDS
-from pipeline import export
+from pipeline import export, rows
 from pipeline.cli import main
 from pipeline.records import Error
 
@@ -30,7 +30,7 @@ CONTRACT = {
     (1e21, "1000000000000000000000"), (None, ""), (float("nan"), ""),
 ])
 def test_plain_number(value, text):
-    assert export.plain_number(value) == text
+    assert rows.plain_number(value) == text
 
 
 def test_every_contract_table_and_column_is_written(seed_run):
@@ -123,7 +123,7 @@ def test_nothing_processed_exits_non_zero(tmp_path):
 
 
 def test_a_document_that_breaks_a_stage_does_not_take_the_batch_down(monkeypatch):
-    from pipeline import run as run_module
+    from pipeline import batch as batch_module
     from pipeline.ingest import make_document
 
     def fragile(docs):
@@ -131,9 +131,9 @@ def test_a_document_that_breaks_a_stage_does_not_take_the_batch_down(monkeypatch
             raise ValueError("boom")
         return docs
 
-    monkeypatch.setattr(run_module, "STAGES", run_module.STAGES[:1] + [("fragile", fragile)])
+    monkeypatch.setattr(batch_module, "STAGES", batch_module.STAGES[:1] + [("fragile", fragile)])
     docs = [make_document(i, "<t>", t, t.encode()) for i, t in (("a", "Нормальный текст."), ("b", "СБОЙ здесь."))]
     errors: list[Error] = []
-    kept = run_module.process(docs, errors)
+    kept = batch_module.process(docs, errors)
     assert [d.doc_id for d in kept] == ["a"]
     assert errors[0].doc_id == "b" and errors[0].stage == "fragile" and "boom" in errors[0].error
