@@ -496,8 +496,19 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
     return "number"
 
 
+def share_with_next(s: Sentence, found: list[tuple[Core, Figure, int]]) -> None:
+    """`с 10 до 15 тысяч рублей`: the bare first number takes the scale and unit of the second."""
+    for (a, fa, a_last), (b, fb, _) in zip(found, found[1:]):
+        if not (fa.kind == "number" and a.scale == 1 and s.low(a_last + 1) == "до" and b.first == a_last + 2
+                and s.low(a.first - 1) in ("с", "со", "от")):
+            continue
+        if b.scale > 1 and a.value < 1000:
+            fa.value *= b.scale
+        fa.kind, fa.unit, fa.currency = fb.kind, fb.unit, fb.currency
+
+
 def sentence_figures(s: Sentence) -> list[Figure]:
-    out: list[Figure] = []
+    found: list[tuple[Core, Figure, int]] = []
     i = 0
     while i < len(s.toks):
         core = find_core(s, i)
@@ -531,10 +542,12 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         start, stop = s.toks[qual_start].start, s.toks[last].stop
         if last == core.last:
             stop -= core.trim
-        out.append(Figure(0, s.toks[qual_start].sent_id, start, stop, s.doc.text[start:stop], kind, core.value, core.value_max,
-                          unit if kind != "money" else "", core.currency, qualifier))
+        found.append((core, Figure(0, s.toks[qual_start].sent_id, start, stop, s.doc.text[start:stop], kind,
+                                   core.value, core.value_max, unit if kind != "money" else "", core.currency,
+                                   qualifier), last))
         i = max(core.last, last) + 1
-    return out
+    share_with_next(s, found)
+    return [f for _, f, _ in found]
 
 
 def document_figures(doc: Document) -> list[Figure]:
