@@ -156,3 +156,8 @@ def test_seed_article_has_its_fourteen_countries():
     russia = [doc.text[c.start - 20:c.stop] for c in doc.countries if c.iso2 == "RU"]
     assert any("промышленной России" in s for s in russia)
     assert any("субъектах России" in s for s in russia)
+
+
+def test_first_name_that_declines_like_a_country_is_not_one():
+    doc = run("dsk", "Бывший глава МВФ Доминик Стросс-Кан дал интервью французскому телевидению.")
+    assert [c.iso2 for c in doc.countries if c.iso2 == "DM"] == []

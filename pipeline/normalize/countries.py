@@ -73,7 +73,7 @@ def word_forms(word: str, rule: str) -> frozenset[str]:
     A trap keeps only its place-name lemmas (`Чада` → чад, not чадо; `Того` → того, not тот).
     """
     w = normal_word(word)
-    if rule == "abbr":
+    if rule == "abbr" or w.isascii():  # Latin words have no lemma but themselves
         return frozenset({w})
     lemmas = {normal_word(p.normal_form) for p in models.parse(w)
               if p.tag.POS in KEY_POS and "Apro" not in p.tag and (rule != "trap" or "Geox" in p.tag)}
@@ -185,17 +185,25 @@ def trap_ok(tokens: list[Token], i: int) -> bool:
 
 def is_title(tok: Token) -> bool:
     """A common noun for a person (султан, король): `Султан Омана` is a title, not a name."""
-    return any(p.tag.POS == "NOUN" and "anim" in p.tag and not {"Name", "Surn", "Patr"} & p.tag.grammemes
-               for p in models.parse(normal_word(tok.text)))
+    return any(p.is_known and p.tag.POS == "NOUN" and "anim" in p.tag
+               and not {"Name", "Surn", "Patr"} & p.tag.grammemes for p in models.parse(normal_word(tok.text)))
 
 
-def in_person(doc: Document, start: int, stop: int) -> bool:
-    """Part of a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`), not of a title."""
+def in_person(doc: Document, start: int, stop: int, exact: bool = True) -> bool:
+    """Part of a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`), not of a title.
+
+    A one-word person counts too when only its lemma matched (`Доминик` is not Доминика).
+    """
     for m in doc.mentions:
-        if m.type == "PER" and m.start <= start and stop <= m.stop and (m.start, m.stop) != (start, stop):
-            others = [t for t in doc.tokens_in(m.start, m.stop) if t.stop <= start or t.start >= stop]
-            if others and not any(is_title(t) for t in others):
+        if m.type != "PER" or not (m.start <= start and stop <= m.stop):
+            continue
+        if (m.start, m.stop) == (start, stop):
+            if not exact:
                 return True
+            continue
+        others = [t for t in doc.tokens_in(m.start, m.stop) if t.stop <= start or t.start >= stop]
+        if others and not any(is_title(t) for t in others):
+            return True
     return False
 
 
@@ -249,7 +257,8 @@ def find_names(doc: Document) -> tuple[list[Country], set[int]]:
         n = len(best.words)
         start, stop = tokens[i].start, tokens[i + n - 1].stop
         covered.update(range(i, i + n))
-        if best.iso2 and not in_person(doc, start, stop):
+        exact = all(token_keys[i + j][1] in forms for j, forms in enumerate(best.words))
+        if best.iso2 and not in_person(doc, start, stop, exact):
             found.append(country(doc, start, stop, best.iso2))
         i += n
     return found, covered
