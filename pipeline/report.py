@@ -157,30 +157,35 @@ def articles(frames: dict[str, pd.DataFrame], limit: int) -> list[Article]:
 
 def summary(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
     """(value, what, detail) cards of the batch."""
+    def fmt(count: int) -> str:
+        return f"{count:,}".replace(",", "\u202f")
+
     def n(table: str) -> str:
-        return f"{len(frames.get(table, ())):,}".replace(",", "\u202f")
+        return fmt(len(frames.get(table, ())))
 
-    def distinct(table: str, key: str, what: str) -> str:
+    def distinct(table: str, key: str) -> str:
         df = frames.get(table)
-        count = int(df[key].replace("", pd.NA).nunique()) if df is not None and key in df else 0
-        return f"{count:,} distinct {what}".replace(",", "\u202f")
+        return fmt(int(df[key].replace("", pd.NA).nunique()) if df is not None and key in df else 0)
 
-    docs = frames["documents"]
     mentions = frames.get("mentions", pd.DataFrame(columns=["type"]))
     by_type = mentions["type"].value_counts() if len(mentions) else {}
-    dates = docs["published"].replace("", pd.NA).dropna() if "published" in docs else pd.Series(dtype=str)
-    span = "" if not len(dates) else (f"published {dates.min()} … {dates.max()}" if dates.min() != dates.max()
-                                      else f"published {dates.min()}")
     return [
-        (n("documents"), "articles", span),
-        (n("sentences"), "sentences", f"{n('tokens')} tokens"),
-        (n("mentions"), "entity mentions", " · ".join(f"{t} {int(by_type.get(t, 0))}" for t in ("PER", "LOC", "ORG"))),
-        (n("countries"), "country mentions", distinct("countries", "iso2", "countries")),
-        (n("organizations"), "organization mentions", distinct("organizations", "org_id", "organizations")),
-        (n("persons"), "person mentions", distinct("persons", "person_id", "persons")),
-        (n("figures"), "figures", distinct("figures", "kind", "kinds")),
-        (n("errors"), "errors", "inputs that could not be processed"),
+        (n("documents"), "articles", f"{n('sentences')} sentences · {n('tokens')} tokens"),
+        (n("mentions"), "NER mentions", " · ".join(f"{t} {fmt(int(by_type.get(t, 0)))}" for t in ("PER", "LOC", "ORG"))),
+        (distinct("countries", "iso2"), "countries", f"{n('countries')} mentions"),
+        (distinct("organizations", "org_id"), "organizations", f"{n('organizations')} mentions"),
+        (distinct("persons", "person_id"), "persons", f"{n('persons')} mentions"),
+        (n("figures"), "figures", f"{distinct('figures', 'kind')} kinds"),
+        (n("errors"), "errors", "inputs not processed"),
     ]
+
+
+def published_range(frames: dict[str, pd.DataFrame]) -> str:
+    docs = frames["documents"]
+    dates = docs["published"].replace("", pd.NA).dropna() if "published" in docs else pd.Series(dtype=str)
+    if not len(dates):
+        return ""
+    return f"published {dates.min()} … {dates.max()}" if dates.min() != dates.max() else f"published {dates.min()}"
 
 
 def figure_rows(frames: dict[str, pd.DataFrame], anchors: dict[str, str], limit: int) -> list[dict]:
@@ -210,7 +215,7 @@ def render(out_dir: str | Path, max_articles: int = MAX_ARTICLES) -> str:
         out_dir=str(out_dir), version=package_version(),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         plotly_js=plotly_js() if any(c["html"] for c in charts) else None,
-        summary=summary(frames), charts=charts, colours=COLOURS, kind_names=highlight.KIND_NAMES,
+        summary=summary(frames), published=published_range(frames), charts=charts, colours=COLOURS, kind_names=highlight.KIND_NAMES,
         figures=figure_rows(frames, anchors, MAX_FIGURES), n_figures=n_figures, max_figures=MAX_FIGURES,
         articles=docs, n_articles=len(frames["documents"]),
         errors=frames.get("errors", pd.DataFrame()).to_dict("records"))

@@ -3,6 +3,7 @@
 Chromium comes from the system packages (`apt-get install chromium`); Playwright only drives it
 and never downloads a browser of its own. Without /usr/bin/chromium the tests skip. A screenshot
 is saved to pytest's tmp_path, and to $RUEXTRACT_SCREENSHOT when that is set (the README's).
+$RUEXTRACT_REPORT points the tests at an existing report.html instead of the seed run's.
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no system Chromiu
 
 
 @pytest.fixture(scope="module")
-def report_file(seed_run, tmp_path_factory) -> Path:
-    out, _ = seed_run
+def report_file(request, tmp_path_factory) -> Path:
+    if os.environ.get("RUEXTRACT_REPORT"):
+        return Path(os.environ["RUEXTRACT_REPORT"]).resolve()
+    out, _ = request.getfixturevalue("seed_run")
     return write_report(out, tmp_path_factory.mktemp("report") / "report.html")
 
 
@@ -105,15 +108,17 @@ def test_figures_table_sorts_by_value(page):
     assert [float(v) for v in values] == sorted((float(v) for v in values), reverse=True)
 
 
-def test_screenshot(page, tmp_path):
-    """A picture of the top of the report with one country tooltip open."""
+def test_screenshot(browser, report_file, tmp_path):
+    """The top of the report (summary, charts, figures, first article) with a tooltip open."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1640}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(report_file.as_uri(), wait_until="load")
     page.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
-    mark = page.locator("mark.hl-country").first
-    if mark.count():
+    marks = [page.locator(f".text mark.hl-{kind}").first for kind in ("country", "organization", "LOC")]
+    mark = next((m for m in marks if m.count()), None)
+    if mark is not None:
         mark.hover()
-    page.evaluate("window.scrollTo(0, 0)")
-    if mark.count():
-        mark.hover()
+        assert page.locator("#tip").is_visible()
     paths = [tmp_path / "report.png"]
     if os.environ.get("RUEXTRACT_SCREENSHOT"):
         paths.append(Path(os.environ["RUEXTRACT_SCREENSHOT"]))
@@ -121,3 +126,4 @@ def test_screenshot(page, tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000
+    context.close()

@@ -9,7 +9,13 @@
   });
   function show(m) {
     if (!m.dataset.tip) { return; }
-    tip.textContent = m.dataset.tip;
+    tip.replaceChildren();
+    m.dataset.tip.split("\n").forEach(function (line, i) {
+      var div = document.createElement("div");
+      div.textContent = line;
+      div.className = i === 0 ? "first" : "more";
+      tip.appendChild(div);
+    });
     tip.hidden = false;
     var r = m.getBoundingClientRect();
     var left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8);
