@@ -75,13 +75,18 @@ def word_forms(word: str, rule: str) -> frozenset[str]:
     w = normal_word(word)
     if rule == "abbr" or w.isascii():  # Latin words have no lemma but themselves
         return frozenset({w})
-    lemmas = {normal_word(p.normal_form) for p in models.parse(w)
-              if p.tag.POS in KEY_POS and "Apro" not in p.tag and (rule != "trap" or "Geox" in p.tag)}
+    lemmas = set()
+    for p in models.parse(w):
+        grammemes = p.tag.grammemes
+        if p.tag.POS in KEY_POS and "Apro" not in grammemes and (rule != "trap" or "Geox" in grammemes):
+            lemmas.add(normal_word(p.normal_form))
     return frozenset({w} | lemmas)
 
 
 def split_words(alias: str) -> list[str]:
     """The alias cut as razdel cuts the text (`U.S.` is four tokens)."""
+    if all(ch.isalpha() or ch in " -" for ch in alias):
+        return alias.split()
     return [t.text for t in razdel_tokenize(alias)]
 
 
