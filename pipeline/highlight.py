@@ -168,34 +168,36 @@ def rebuild_text(sentences: list[dict], n_chars: int) -> str:
     return "".join(chars)
 
 
-def _source_documents(source: str) -> Iterator[Document]:
-    """Documents re-read from a source path (`file` or `file.jsonl:line`), if it is still there."""
-    path = Path(source)
-    if not path.is_file() and ":" in source:
-        path = Path(source.rsplit(":", 1)[0])
-    if not path.is_file():
-        return
-    for item in ingest.read_path(path):
-        if isinstance(item, Document):
-            yield item
+def source_file(source: str, bases: tuple[Path, ...] = ()) -> Path | None:
+    """The file a `source` names (`file` or `file.jsonl:line`), tried as given and under `bases`."""
+    names = [source] + ([source.rsplit(":", 1)[0]] if ":" in source else [])
+    for name in names:
+        for candidate in [Path(name)] + [base / name for base in bases if not Path(name).is_absolute()]:
+            if candidate.is_file():
+                return candidate
+    return None
 
 
-def document_texts(frames: dict[str, pd.DataFrame]) -> dict[str, tuple[str, bool]]:
-    """doc_id → (text, exact): the source re-read when its bytes are unchanged, else rebuilt."""
+def document_texts(frames: dict[str, pd.DataFrame], bases: tuple[Path, ...] = ()) -> dict[str, tuple[str, bool]]:
+    """doc_id → (text, exact): the source re-read when its bytes are unchanged, else rebuilt.
+
+    Relative sources are tried from the working directory, then from each of `bases`
+    (the report passes the output folder's parent, where `run` was usually started).
+    """
     docs = frames.get("documents", pd.DataFrame())
     sentences = by_doc({"sentences": frames.get("sentences", pd.DataFrame())})
     out: dict[str, tuple[str, bool]] = {}
-    read: dict[str, dict[str, Document]] = {}
+    read: dict[Path | None, dict[str, Document]] = {None: {}}
     for d in docs.to_dict("records"):
         doc_id, source, sha = as_text(d["doc_id"]), as_text(d.get("source")), as_text(d.get("sha256"))
         n_chars = int(d["n_chars"]) if not pd.isna(d.get("n_chars")) else 0
-        file_key = source.rsplit(":", 1)[0] if not Path(source).is_file() else source
-        if file_key not in read:
+        path = source_file(source, bases)
+        if path not in read:
             try:
-                read[file_key] = {doc.doc_id: doc for doc in _source_documents(source)}
+                read[path] = {doc.doc_id: doc for doc in ingest.read_path(path) if isinstance(doc, Document)}
             except (OSError, ValueError):
-                read[file_key] = {}
-        doc = read[file_key].get(doc_id)
+                read[path] = {}
+        doc = read[path].get(doc_id)
         if doc is not None and doc.sha256 == sha and len(doc.text) == n_chars:
             out[doc_id] = (doc.text, True)
         else:

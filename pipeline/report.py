@@ -139,8 +139,8 @@ def entity_chips(rows: dict[str, list[dict]]) -> dict[str, list[tuple[str, str, 
     }
 
 
-def articles(frames: dict[str, pd.DataFrame], limit: int) -> list[Article]:
-    texts = highlight.document_texts(frames)
+def articles(frames: dict[str, pd.DataFrame], limit: int, bases: tuple[Path, ...] = ()) -> list[Article]:
+    texts = highlight.document_texts(frames, bases)
     rows_by_doc = highlight.by_doc(frames)
     docs = frames["documents"].to_dict("records")[:limit]
     out = []
@@ -207,7 +207,7 @@ def render(out_dir: str | Path, max_articles: int = MAX_ARTICLES) -> str:
     from .cli import package_version  # here, not at the top: cli imports this module
 
     frames = load(out_dir)
-    docs = articles(frames, max_articles)
+    docs = articles(frames, max_articles, (Path(out_dir).resolve().parent,))
     anchors = {a.doc_id: a.anchor for a in docs}
     charts = [chart_of(frames, *spec) for spec in CHARTS]
     n_figures = len(frames.get("figures", ()))

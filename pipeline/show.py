@@ -91,7 +91,8 @@ def show(out_dir: str | Path, doc_id: str, console: Console, notes: bool = True)
         return False
     doc = match.iloc[0]
     only = {name: df[df["doc_id"] == doc_id] for name, df in frames.items() if "doc_id" in df}
-    text, exact = highlight.document_texts({"documents": only["documents"], "sentences": only["sentences"]})[doc_id]
+    text, exact = highlight.document_texts(
+        {"documents": only["documents"], "sentences": only["sentences"]}, (Path(out_dir).resolve().parent,))[doc_id]
     rows = highlight.by_doc(only).get(doc_id, {})
     blocks = highlight.resolve(highlight.spans_of(rows), text)
     head = Text(doc_id, style="bold")

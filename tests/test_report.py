@@ -156,3 +156,16 @@ def test_top_counts_ranks_by_mentions_and_labels_by_the_most_frequent_name():
                        "normal": ["ООН", "Организация Объединённых Наций", "ООН", "ВТО", "x"]})
     assert top_counts(df, "org_id", "normal") == [("ООН", 3, 2), ("ВТО", 1, 1)]
     assert top_counts(df.iloc[0:0], "org_id", "normal") == []
+
+
+def test_relative_sources_are_found_beside_the_output_folder(tmp_path, monkeypatch):
+    from pipeline.run import run
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Строка   с  пробелами.\n\n\nИ Китай.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run(["news/"], "out")
+    monkeypatch.chdir(tmp_path / "news")  # elsewhere: news/a.txt is not found from here
+    html = render(tmp_path / "out")
+    assert "rebuilt from sentences" not in html
+    assert "Строка   с  пробелами.\n\n\nИ " in html  # the exact text, spaces and all
