@@ -161,3 +161,14 @@ def test_seed_article_has_its_fourteen_countries():
 def test_first_name_that_declines_like_a_country_is_not_one():
     doc = run("dsk", "Бывший глава МВФ Доминик Стросс-Кан дал интервью французскому телевидению.")
     assert [c.iso2 for c in doc.countries if c.iso2 == "DM"] == []
+
+
+def test_sea_and_hyphenated_adjectives():
+    assert found(run("sea", "Судно затонуло в Индийском океане.")) == []
+    assert found(run("lk", "Шри-ланкийские власти ввели комендантский час.")) == [("Шри-ланкийские", "LK")]
+
+
+def test_country_inside_hyphenated_name():
+    doc = run("miss", "Титул «Мисс Америка-2013» завоевала студентка из Алабамы.")
+    assert found(doc) == [("Америка", "US")]
+    assert found(run("sv", "Он прилетел в Сан-Сальвадор.")) == []

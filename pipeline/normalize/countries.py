@@ -281,7 +281,7 @@ def head_noun(tokens: list[Token], i: int) -> Token | None:
             return tok
         if tok.pos in ADJ_SKIP_POS or tok.text in (",", "-") or feats_of(tok).get("VerbForm") == "Part":
             continue
-        if tok.text in OPEN_QUOTES and j == i + 1:
+        if tok.text in OPEN_QUOTES:  # сингапурского экономического «чуда»
             continue
         return None
     return None
@@ -303,7 +303,7 @@ def adjective_parts(tok: Token) -> list[tuple[int, int, str]]:
     """(start, stop, iso2) of the country parts of an adjective token, compounds split."""
     by_lemma, by_prefix = adjectives()
     lemma = normal_word(tok.lemma or tok.text)
-    if "-" not in tok.text:
+    if "-" not in tok.text or lemma in by_lemma:  # шри-ланкийский is one adjective
         if lemma.startswith("все") and not is_capitalized(tok.text):
             return []  # всероссийских выставок is a scale; Всероссийский фестиваль names the country
         return [(tok.start, tok.stop, by_lemma[lemma])] if lemma in by_lemma else []
