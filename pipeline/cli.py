@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Dask scheduler address (tcp://host:8786); without it a local cluster is started")
     p.add_argument("--format", dest="fmt", choices=["csv", "parquet"], default="csv", help="table format")
     p.add_argument("--excel", action="store_true", help="CSV with a UTF-8 BOM, so Excel shows Cyrillic")
+    p.add_argument("--max-mb", type=float, default=ingest.MAX_ARTICLE_MB,
+                   help=f"largest article to process, in MB (default {ingest.MAX_ARTICLE_MB:g})")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_run)
     for add_command in COMMANDS:
@@ -66,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                file=sys.stderr, desc="ruextract", leave=False)
     try:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
-                     scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel,
+                     scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
                      progress=bar.update)
     finally:
         bar.close()

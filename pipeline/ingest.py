@@ -26,6 +26,10 @@ RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 # detection fast and stops it from choosing exotic code pages for short texts.
 CANDIDATE_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "mac_cyrillic", "cp866", "utf_16"]
 
+# A news article is kilobytes; a file of many megabytes is a dump or a mistake, and would
+# hold the batch up for minutes. Over the limit it is reported, not processed.
+MAX_ARTICLE_MB = 5.0
+
 HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 HEADER_PHOTO = re.compile(r"Фото:\s*([^\n\r]*?)\s*(?:\r?\n|\Z)")
 
@@ -92,12 +96,20 @@ def make_document(doc_id: str, source: str, text: str, raw: bytes, **meta: str) 
     )
 
 
-def read_text_file(path: Path) -> Document:
+def check_size(n_bytes: int, max_mb: float, where: str = "") -> None:
+    if n_bytes > max_mb * 2**20:
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}{n_bytes / 2**20:.1f} MB is over the {max_mb:g} MB limit for one article "
+                         "(raise it with --max-mb)")
+
+
+def read_text_file(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Document:
+    check_size(path.stat().st_size, max_mb)
     data = path.read_bytes()
     return make_document(path.stem, str(path), decode(data), data)
 
 
-def record_document(record: dict, source: str, where: str) -> Document:
+def record_document(record: dict, source: str, where: str, max_mb: float = MAX_ARTICLE_MB) -> Document:
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected an object with 'id' and 'text'")
     doc_id, text = record.get("id"), record.get("text")
@@ -105,29 +117,34 @@ def record_document(record: dict, source: str, where: str) -> Document:
         raise InputError(f"{where}: missing 'id'")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: missing or empty 'text'")
+    check_size(len(text.encode("utf-8")), max_mb, where)
     if "\x00" in text:
         raise InputError(f"{where}: binary content (NUL bytes) in 'text'")
     meta = {k: str(record[k]) for k in ("published", "url", "title") if record.get(k) not in (None, "")}
     return make_document(str(doc_id), source, text, text.encode("utf-8"), **meta)
 
 
-def read_jsonl(path: Path) -> Iterator[Document | Error]:
-    text = decode(path.read_bytes())
-    for n, line in enumerate(io.StringIO(text, newline=None), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
+def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
+    """JSONL is UTF-8 by definition; it is streamed line by line, so archives of any size work."""
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            where = f"{path}:{n}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"{where}: malformed JSON line ({e.msg})") from None
-            yield record_document(record, where, where)
-        except InputError as e:
-            yield Error(str(path), "", STAGE, str(e))
+                try:
+                    line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+                    record = json.loads(line)
+                except UnicodeDecodeError:
+                    raise InputError(f"{where}: not UTF-8 (JSONL must be UTF-8)") from None
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{where}: malformed JSON line ({e.msg})") from None
+                yield record_document(record, where, where, max_mb)
+            except InputError as e:
+                yield Error(str(path), "", STAGE, str(e))
 
 
-def read_csv(path: Path) -> Iterator[Document | Error]:
+def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
     text = decode(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
@@ -135,12 +152,12 @@ def read_csv(path: Path) -> Iterator[Document | Error]:
     for n, row in enumerate(reader, 2):
         where = f"{path}:{n}"
         try:
-            yield record_document(row, where, where)
+            yield record_document(row, where, where, max_mb)
         except InputError as e:
             yield Error(str(path), "", STAGE, str(e))
 
 
-def read_path(path: Path) -> Iterator[Document | Error]:
+def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
     """Documents of one input path, or errors that name it."""
     try:
         if not path.exists():
@@ -149,22 +166,22 @@ def read_path(path: Path) -> Iterator[Document | Error]:
             raise InputError("is a directory with no .txt, .jsonl or .csv files")
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
-            yield from read_jsonl(path)
+            yield from read_jsonl(path, max_mb)
         elif suffix == ".csv":
-            yield from read_csv(path)
+            yield from read_csv(path, max_mb)
         else:
-            yield read_text_file(path)
+            yield read_text_file(path, max_mb)
     except InputError as e:
         yield Error(str(path), path.stem, STAGE, f"{path}: {e}")
     except OSError as e:
         yield Error(str(path), path.stem, STAGE, f"{path}: cannot read ({e.strerror or e})")
 
 
-def read(paths: Iterable[str | Path]) -> Iterator[Document | Error]:
+def read(paths: Iterable[str | Path], max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
     """Every document of the inputs, in order; a repeated doc_id is an error, not an overwrite."""
     seen: dict[str, str] = {}
     for path in expand(paths):
-        for item in read_path(path):
+        for item in read_path(path, max_mb):
             if isinstance(item, Document):
                 if item.doc_id in seen:
                     yield Error(item.source, item.doc_id, STAGE,

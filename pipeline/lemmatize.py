@@ -6,9 +6,11 @@ the tagger, as natasha's MorphVocab does on pymorphy2.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from . import datafiles, models
+from .chunks import sentences_bounded
 from .records import Document
 
 TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
@@ -40,8 +42,11 @@ def similarity(pos: str, feats: dict[str, str], parse) -> int:
     return score + sum(p_feats.get(k) == v for k, v in feats.items() if k in DECIDING)
 
 
+STRESS_MARKS = dict.fromkeys(map(ord, "\u0300\u0301"))  # dictionaries and UD lemmas carry no stress
+
+
 def normal_word(word: str) -> str:
-    return word.lower().replace("ё", "е")
+    return word.lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
 @lru_cache(maxsize=200_000)
@@ -51,6 +56,7 @@ def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
         return word
     if pos in UNINFLECTED:
         return word.lower()
+    word = unicodedata.normalize("NFC", word)  # combining accents and NFD input
     parses = models.parse(normal_word(word))
     if not parses:
         return word.lower()
@@ -74,15 +80,10 @@ def format_feats(feats: dict[str, str]) -> str:
 
 def lemmatize(docs: list[Document]) -> list[Document]:
     """Tag every sentence of the batch in one stream, then lemmatize token by token."""
-    sents = []
-    for doc in docs:
-        by_sent: dict[int, list] = {}
-        for tok in doc.tokens:
-            by_sent.setdefault(tok.sent_id, []).append(tok)
-        sents.extend(by_sent.values())
+    sents = [sent for doc in docs for sent in sentences_bounded(doc.tokens)]
     tagger = models.morph_tagger()
     tagger.batch_size = TAG_BATCH
-    markups = tagger.map([[t.text for t in sent] for sent in sents])
+    markups = tagger.map([[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
     for sent, markup in zip(sents, markups):
         for tok, tagged in zip(sent, markup.tokens):
             tok.pos = tagged.pos

@@ -102,7 +102,8 @@ def collect(items: Iterable[Document | Error], batch_size: int = BATCH_SIZE, wor
 
 def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = None, workers: int = 1,
         engine: str = "local", scheduler: str | None = None, force: bool = False, fmt: str = "csv",
-        excel: bool = False, progress: Callable[[int], None] | None = None) -> Result:
+        excel: bool = False, max_mb: float = ingest.MAX_ARTICLE_MB,
+        progress: Callable[[int], None] | None = None) -> Result:
     """Read the inputs, process them and write every table into `out`.
 
     An existing output folder is updated: articles already there with the same sha256 are
@@ -131,7 +132,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
             sources.add(item.source.rsplit(":", 1)[0] if isinstance(item, Document) else item.source)
             yield item
 
-    result = collect(fresh(remember(ingest.read(inputs))), batch_size, workers, engine, scheduler, progress)
+    result = collect(fresh(remember(ingest.read(inputs, max_mb))), batch_size, workers, engine, scheduler, progress)
     result.summary.skipped = skipped
     frames = result.frames
     if previous:

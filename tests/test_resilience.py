@@ -1,0 +1,119 @@
+"""Awkward input either processes correctly or becomes an error a person understands."""
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.chunks import sentence_runs, sentences_bounded
+from pipeline.cli import main
+from pipeline.ingest import make_document, read
+from pipeline.records import Document, Error
+from pipeline.tokenize import tokenize_document
+
+from conftest import analyse
+
+GOOD = "Делегация из Казахстана посетила Москву. Сергей Собянин провёл встречу."
+
+
+def run_folder(tmp_path: Path, files: dict[str, bytes], *extra: str) -> tuple[list[dict], list[dict]]:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, data in files.items():
+        (inputs / name).write_bytes(data)
+    out = tmp_path / "out"
+    main(["run", str(inputs), "--out", str(out), "-q", *extra])
+    docs = list(csv.DictReader(open(out / "documents.csv", encoding="utf-8")))
+    errors = list(csv.DictReader(open(out / "errors.csv", encoding="utf-8")))
+    return docs, errors
+
+
+def assert_offsets(doc: Document) -> None:
+    for table in (doc.sentences, doc.tokens, doc.mentions, doc.countries, doc.organizations, doc.figures):
+        for row in table:
+            assert doc.text[row.start:row.stop] == row.text
+
+
+def test_huge_file_is_reported_not_processed(tmp_path):
+    huge = ("Очень длинный текст без конца. " * 1_100_000).encode()  # ~36 MB
+    docs, errors = run_folder(tmp_path, {"huge.txt": huge, "good.txt": GOOD.encode()})
+    assert [d["doc_id"] for d in docs] == ["good"]
+    assert errors[0]["doc_id"] == "huge"
+    assert "MB limit" in errors[0]["error"] and "huge.txt" in errors[0]["error"]
+
+
+def test_limit_is_a_flag(tmp_path):
+    docs, errors = run_folder(tmp_path, {"a.txt": GOOD.encode()}, "--max-mb", "0.00001")
+    assert not docs and "limit" in errors[0]["error"]
+
+
+def test_long_unpunctuated_line_is_tagged_in_bounded_windows():
+    text = "слово " * 3000 + "в Москве"
+    doc = analyse(text)
+    assert len(doc.tokens) == 3002
+    assert all(t.lemma for t in doc.tokens)
+    assert [m.text for m in doc.mentions if m.type == "LOC"] == ["Москве"]
+    assert max(len(w) for w in sentences_bounded(doc.tokens)) <= 256
+    assert sum(len(r) for r in sentence_runs(doc.tokens)) == len(doc.tokens)
+
+
+def test_crlf_and_nfd_texts_keep_offsets():
+    crlf = analyse("Делегация из Китая прибыла.\r\n\r\nВстреча прошла в Москве.\r\n")
+    assert_offsets(crlf)
+    assert [(c.text, c.iso2) for c in crlf.countries] == [("Китая", "CN")]
+    assert [s.text for s in crlf.sentences] == ["Делегация из Китая прибыла.", "Встреча прошла в Москве."]
+    nfd_text = unicodedata.normalize("NFD", "Йошкар-Ола и Нижний Новгород получили новый трамвай.")
+    nfd = analyse(nfd_text)
+    assert_offsets(nfd)
+    assert any(t.lemma == unicodedata.normalize("NFC", "новый") for t in nfd.tokens)
+
+
+def test_non_russian_text_processes():
+    doc = analyse("The delegation from China visited Moscow on Tuesday, officials said.")
+    assert_offsets(doc)
+    assert len(doc.tokens) == 12
+
+
+def test_nul_and_binary_files_are_errors(tmp_path):
+    docs, errors = run_folder(tmp_path, {
+        "nul.txt": "Текст\x00с нулём".encode(),
+        "png.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        "good.txt": GOOD.encode(),
+    })
+    assert [d["doc_id"] for d in docs] == ["good"]
+    assert {e["doc_id"] for e in errors} == {"nul", "png"}
+    assert all(e["error"].startswith(e["source"]) for e in errors)
+
+
+def test_malformed_jsonl_lines_are_errors_with_line_numbers(tmp_path):
+    lines = [json.dumps({"id": "ok", "text": GOOD}, ensure_ascii=False).encode(), b"{oops",
+             b'{"id": "latin1", "text": "\xe9t\xe9"}', json.dumps(["not", "an", "object"]).encode()]
+    docs, errors = run_folder(tmp_path, {"batch.jsonl": b"\n".join(lines)})
+    assert [d["doc_id"] for d in docs] == ["ok"]
+    messages = sorted(e["error"] for e in errors)
+    assert any(":2: malformed JSON" in m for m in messages)
+    assert any(":3: not UTF-8" in m for m in messages)
+    assert any(":4: expected an object" in m for m in messages)
+
+
+def test_unreadable_file_is_an_error(tmp_path, monkeypatch):
+    path = tmp_path / "locked.txt"
+    path.write_text(GOOD, encoding="utf-8")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    items = list(read([path]))
+    assert isinstance(items[0], Error)
+    assert str(path) in items[0].error and "Permission denied" in items[0].error
+
+
+def test_dangling_symlink_is_an_error(tmp_path):
+    link = tmp_path / "gone.txt"
+    link.symlink_to(tmp_path / "missing.txt")
+    items = list(read([link]))
+    assert isinstance(items[0], Error) and "no such file" in items[0].error
