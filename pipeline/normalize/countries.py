@@ -102,7 +102,7 @@ def name_rows() -> list[tuple[str, str, str]]:
     for c in pycountry.countries:
         english = [c.name, getattr(c, "common_name", None)]
         for en in (c.name, getattr(c, "official_name", None)):
-            english.append(tr.gettext(en) if en else "")
+            english.append(tr.gettext(en).replace("\u0301", "") if en else "")  # Респу́блика
         for alias in filter(None, english):  # English short names, then the Russian ones
             if normal_word(alias) not in curated and "(" not in alias and "," not in alias:
                 rows.append((c.alpha_2, alias, "alias"))
