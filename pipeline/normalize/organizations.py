@@ -5,9 +5,8 @@ on what else is in the batch: a curated alias file (`org_aliases.tsv`) gives the
 frequent organizations in all their names; an abbreviation defined in the text
 (`Российский союз правообладателей (РСП)`) shares its full name's key within that
 document; everything else is the slug of the folded name (case, ё/е, quotes and legal
-forms folded). A bare generic body (`правительство`, `полиция`) takes the key of the one
-named body with that head in the document, else a key scoped to the document, since
-the `правительство` of one article is not that of another.
+forms folded). A bare generic body (`правительство`, `полиция`) keeps its generic key,
+as news annotation links it to the general concept, not to one government.
 """
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from ..records import Document, Mention, Organization
 
 QUOTES_RE = re.compile(r"[«»\"„“”'’`]")
 SPACES_RE = re.compile(r"\s+")
+DOMAIN_RE = re.compile(r"\.(ru|com|org|net|рф)$")
 
 
 def fold(text: str) -> str:
@@ -79,31 +79,52 @@ def single_word_aliases() -> frozenset[str]:
     return frozenset(words | {k[0] for k in by_lemmas if len(k) == 1})
 
 
+RUSSIA = ("россии", "рф", "российской федерации", "россия", "российская федерация", "российский федерация")
+
+
+def without_russia(folded: str) -> str:
+    """`фсб россии` → `фсб`: in Russian news a bare body name is the Russian one.
+
+    Kept when only a generic head would remain (`правительство россии` is not any government).
+    """
+    for suffix in RUSSIA:
+        if folded.endswith(" " + suffix):
+            rest = folded[: -len(suffix) - 1]
+            if " " in rest or rest not in generic_heads():
+                return rest
+    return folded
+
+
+@lru_cache(maxsize=1)
+def generic_heads() -> frozenset[str]:
+    return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv"))
+
+
 @lru_cache(maxsize=100_000)
 def curated_key(text: str) -> str:
     """The curated key of a name, or '' when the alias file does not know it."""
-    folded = strip_legal_form(fold(text))
     by_text, by_lemmas = aliases()
-    return by_text.get(folded) or by_lemmas.get(lemma_key(folded), "")
+    folded = strip_legal_form(fold(text))
+    for name in (folded, without_russia(folded)):
+        key = by_text.get(name) or by_lemmas.get(lemma_key(name), "")
+        if key:
+            return key
+    return ""
+
+
+def token_lemmas(doc: Document, m: Mention) -> str:
+    """The name as folded lemmas of its words: one form for every case and number."""
+    words = [fold(t.lemma or t.text) for t in doc.tokens_in(m.start, m.stop)
+             if any(ch.isalnum() for ch in t.text)]
+    return " ".join(words) or fold(m.text)
 
 
 @lru_cache(maxsize=100_000)
 def slug_key(text: str) -> str:
-    return slugify(strip_legal_form(fold(text))) or "org"
-
-
-def is_generic(m: Mention) -> bool:
-    """A common noun phrase (`правительство`, `китайские власти`): no capital letter, no digit."""
-    return not any(ch.isupper() or ch.isdigit() for ch in m.text)
-
-
-def head_lemma(m: Mention) -> str:
-    words = [w for w in re.findall(r"[\w-]+", fold(m.normal))]
-    for w in words:  # the first noun of the name
-        p = models.parse(w)
-        if p and p[0].tag.POS == "NOUN":
-            return p[0].normal_form
-    return words[-1] if words else ""
+    folded = DOMAIN_RE.sub("", strip_legal_form(fold(text)))
+    if folded.startswith("the "):
+        folded = folded[4:]
+    return slugify(without_russia(folded)) or slugify(text, lowercase=False, regex_pattern=r"[^\w]+") or "org"
 
 
 def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Mention]:
@@ -117,30 +138,21 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
 
 
 def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
+    """One key per mention: curated, else shared with an abbreviation defined in this text,
+    else the slug of the name's lemmas."""
     defined = defined_abbreviations(doc, orgs)
+    abbr_of = {id(full): abbr for abbr, full in defined.items()}
     keys = []
     for m in orgs:
-        key = curated_key(m.normal) or curated_key(m.text)
+        lemmas = token_lemmas(doc, m)
+        key = curated_key(m.normal) or curated_key(m.text) or curated_key(lemmas)
         full = defined.get(fold(m.text))
-        if not key and full is not None:
-            key = curated_key(full.normal) or curated_key(full.text) or slug_key(full.normal)
-        keys.append(key)
-    for abbr, full in defined.items():  # the full name shares a curated abbreviation's key
-        abbr_key = curated_key(abbr)
-        if abbr_key:
-            for i, m in enumerate(orgs):
-                if m is full and not keys[i]:
-                    keys[i] = abbr_key
-    named: dict[str, set[str]] = {}
-    for i, m in enumerate(orgs):
-        if not keys[i] and not is_generic(m):
-            keys[i] = slug_key(m.normal)
-        if keys[i] and not is_generic(m):
-            named.setdefault(head_lemma(m), set()).add(keys[i])
-    for i, m in enumerate(orgs):
-        if not keys[i]:
-            same = named.get(head_lemma(m), set())
-            keys[i] = next(iter(same)) if len(same) == 1 else f"{slug_key(m.normal)}--{slugify(doc.doc_id)}"
+        abbr = abbr_of.get(id(m))
+        if not key and full is not None:  # an abbreviation the text spells out
+            key = curated_key(full.normal) or curated_key(token_lemmas(doc, full)) or slug_key(m.text)
+        elif not key and abbr is not None:  # a full name the text abbreviates
+            key = curated_key(abbr) or slug_key(abbr)
+        keys.append(key or slug_key(lemmas))
     return keys
 
 
