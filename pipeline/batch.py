@@ -40,8 +40,9 @@ class Summary:
 
 @dataclass
 class BatchResult:
-    """What one batch contributes: rows by table, errors, counts. Small to pickle."""
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    """What one batch contributes: rows by table (tuples in column order, cheap to pickle),
+    errors, counts."""
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
 
@@ -84,7 +85,8 @@ def process_batch(docs: list[Document]) -> BatchResult:
     result = BatchResult(rows={name: [] for name in rows.schema()})
     for doc in process(docs, result.errors):
         for name, doc_rows in rows.rows_of(doc).items():
-            result.rows[name].extend(doc_rows)
+            cols = rows.columns(name)
+            result.rows[name].extend(tuple(row.get(c, "") for c in cols) for row in doc_rows)
         result.summary.articles += 1
         result.summary.tokens += len(doc.tokens)
         result.summary.entities += len(doc.mentions)

@@ -17,7 +17,7 @@ from .rows import columns, integer_columns, plain_number, schema
 
 def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Contract column order and sort order, missing values as ''."""
-    cols = columns(table)
+    cols = list(columns(table))
     df = df.reindex(columns=cols)
     keys = [c for c in ("doc_id", "start", "stop", "sent_id", "token_id", "mention_id", "figure_id") if c in cols]
     if table == "errors":
@@ -27,9 +27,9 @@ def sort_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.fillna("")
 
 
-def frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows as a DataFrame in contract column order and sort order."""
-    return sort_frame(table, pd.DataFrame(rows, columns=columns(table)))
+def frame(table: str, rows: list) -> pd.DataFrame:
+    """Rows (dicts, or tuples in column order) as a DataFrame in contract column and sort order."""
+    return sort_frame(table, pd.DataFrame(rows, columns=list(columns(table))))
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame] | None:

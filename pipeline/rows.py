@@ -19,8 +19,9 @@ def schema() -> dict[str, dict]:
     return {t["name"]: t for t in datafiles.read_json("schema.json")["tables"]}
 
 
-def columns(table: str) -> list[str]:
-    return [f["name"] for f in schema()[table]["fields"]]
+@lru_cache(maxsize=None)
+def columns(table: str) -> tuple[str, ...]:
+    return tuple(f["name"] for f in schema()[table]["fields"])
 
 
 def integer_columns(table: str) -> list[str]:

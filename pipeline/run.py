@@ -77,7 +77,7 @@ def collect(items: Iterable[Document | Error], batch_size: int = BATCH_SIZE, wor
     """Process a stream of documents into the tables (as DataFrames)."""
     started = time.perf_counter()
     errors: list[Error] = []
-    tables: dict[str, list[dict]] = {name: [] for name in rows.schema()}
+    tables: dict[str, list] = {name: [] for name in rows.schema()}
     summary = Summary()
     chunks = batches(items, batch_size, errors)
     if engine == "dask":
