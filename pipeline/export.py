@@ -6,6 +6,7 @@ in the same folder, then `os.replace`), so a crash never leaves a half-written t
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -60,7 +61,7 @@ def read_tables(out: Path) -> dict[str, pd.DataFrame] | None:
 def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], sources: set[str]) -> dict[str, pd.DataFrame]:
     """Previous tables updated with a new run: its documents replace their old rows,
     its inputs' errors replace their old errors, everything else is kept as it was."""
-    redone = set(new["documents"]["doc_id"]) | (set(new["errors"]["doc_id"]) - {""})
+    redone = redone_ids(new)
     out = {}
     for name in schema():
         old = previous[name]
@@ -71,6 +72,82 @@ def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], sourc
         parts = [df for df in (old, new[name]) if len(df)]
         out[name] = sort_frame(name, pd.concat(parts, ignore_index=True) if parts else new[name])
     return out
+
+
+def known_documents(out: Path) -> dict[str, str]:
+    """doc_id → sha256 of the articles an output folder already holds."""
+    out = Path(out)
+    if (out / "documents.parquet").exists():
+        df = pd.read_parquet(out / "documents.parquet", columns=["doc_id", "sha256"])
+        return dict(zip(df["doc_id"], df["sha256"]))
+    if not (out / "documents.csv").exists():
+        return {}
+    with open(out / "documents.csv", encoding="utf-8-sig", newline="") as f:
+        return {row["doc_id"]: row["sha256"] for row in csv.DictReader(f)}
+
+
+def redone_ids(new: dict[str, pd.DataFrame]) -> set[str]:
+    """Documents of a new run, whose old rows it replaces (processed, or failed this time)."""
+    return set(new["documents"]["doc_id"]) | (set(new["errors"]["doc_id"]) - {""})
+
+
+def merge_csv(old_path: Path, new: pd.DataFrame, redone: set[str], f) -> None:
+    """Stream a sorted old table and sorted new rows into `f`, in doc_id order.
+
+    Old rows are copied as they are, without parsing their values: an update costs one
+    sequential read and write of the table, and memory for the new rows only."""
+    writer = csv.writer(f, lineterminator="\n")  # the writer pandas uses: the same bytes
+    writer.writerow(new.columns)
+    fresh = new.itertuples(index=False, name=None)
+    pending = next(fresh, None)
+    with open(old_path, encoding="utf-8-sig", newline="") as old:
+        reader = csv.reader(old)
+        next(reader, None)
+        for row in reader:
+            if row[0] in redone:
+                continue
+            while pending is not None and pending[0] < row[0]:
+                writer.writerow(pending)
+                pending = next(fresh, None)
+            writer.writerow(row)
+    while pending is not None:
+        writer.writerow(pending)
+        pending = next(fresh, None)
+
+
+def same_header(path: Path, table: str) -> bool:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), None) == list(columns(table))
+
+
+def update_tables(new: dict[str, pd.DataFrame], out: Path, sources: set[str], fmt: str = "csv",
+                  excel: bool = False) -> None:
+    """Write a new run into an output folder that already holds tables.
+
+    CSV tables are merged as streams (see `merge_csv`); errors, Parquet tables and tables
+    written under another schema are merged in memory with pandas."""
+    out = Path(out)
+    redone = redone_ids(new)
+    streamable = fmt == "csv" and all(
+        (out / f"{name}.csv").exists() and same_header(out / f"{name}.csv", name) for name in schema())
+    if not streamable:
+        previous = read_tables(out)
+        write_tables(merge(previous, new, sources) if previous else new, out, fmt=fmt, excel=excel)
+        return
+    for stale in out.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    encoding = "utf-8-sig" if excel else "utf-8"
+    for name in schema():
+        path = out / f"{name}.csv"
+        if name == "errors":
+            old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            old = old[~old["source"].isin(sources) & ~old["doc_id"].isin(redone - {""})]
+            merged = pd.concat([df for df in (old, new[name]) if len(df)] or [new[name]], ignore_index=True)
+            write_csv(sort_frame(name, merged), path, excel=excel)
+        else:
+            atomic_write(path, lambda f: merge_csv(path, new[name], redone, f), encoding=encoding)
+    descriptor = json.dumps(datapackage(fmt, excel), ensure_ascii=False, indent=2) + "\n"
+    atomic_write(out / "datapackage.json", lambda f: f.write(descriptor))
 
 
 def atomic_write(path: Path, write, encoding: str | None = "utf-8") -> None:

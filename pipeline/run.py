@@ -108,11 +108,11 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
 
     An existing output folder is updated: articles already there with the same sha256 are
     skipped (unless `force`), changed ones replace their rows, and the tables come out as
-    one run over all the articles would write them.
+    one run over all the articles would write them. Only new articles are analysed; the
+    old rows are streamed through once (see `export.update_tables`).
     """
     out = Path(out)
-    previous = export.read_tables(out)
-    known = dict(zip(previous["documents"]["doc_id"], previous["documents"]["sha256"])) if previous else {}
+    known = export.known_documents(out)
     skipped = 0
 
     def fresh(items: Iterable[Document | Error]) -> Iterator[Document | Error]:
@@ -134,8 +134,8 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
 
     result = collect(fresh(remember(ingest.read(inputs, max_mb))), batch_size, workers, engine, scheduler, progress)
     result.summary.skipped = skipped
-    frames = result.frames
-    if previous:
-        frames = export.merge(previous, frames, sources)
-    export.write_tables(frames, out, fmt=fmt, excel=excel)
+    if known:
+        export.update_tables(result.frames, out, sources, fmt=fmt, excel=excel)
+    else:
+        export.write_tables(result.frames, out, fmt=fmt, excel=excel)
     return result
