@@ -168,18 +168,28 @@ class Sentence:
         return any(s < t.stop and t.start < e for s, e in self.masked)
 
 
+def is_unit_word(tok: Token) -> bool:
+    """A scale, currency or unit that may be glued to its number (5км, 10млн, 100руб)."""
+    w = word_of(lem(tok))
+    return bool(w and w.role == "scale" or currency_of_word(lem(tok)) or low(tok) in unit_abbreviations())
+
+
 def not_an_amount(s: Sentence, i: int, j: int) -> bool:
     """Digits in tokens i..j that are a time, score, code, house number or part of a name."""
     before, after = s.tok(i - 1), s.tok(j + 1)
     if before and s.glued(i) and (before.text in GLUE or before.text[-1:].isalpha() or before.text in DASHES
                                   and s.tok(i - 2) and s.glued(i - 1) and s.tok(i - 2).text[-1:].isalnum()):
         return True
-    if after and s.glued(j + 1) and (after.text in GLUE or after.text[:1].isalpha() and after.text not in ("%",)):
+    if after and s.glued(j + 1) and (after.text in GLUE or after.text[:1].isalpha() and not is_unit_word(after)):
         nxt = s.tok(j + 2)
         if after.text in (":", "/") or after.text[:1].isalpha() or (nxt and nxt.text[:1].isdigit()):
             return True
     if before and s.low(i - 1) in NAME_SIGNS:
         return True
+    if before and after and before.text == "(" and after.text == ")" and i == j:
+        return True  # (1), (60): a footnote or a tally beside a name
+    if after and i == j and s.toks[i].text.isdigit() and after.text[:1].isupper() and (i == 0 or s.toks[i - 1].pos == "PUNCT" and before.text != ","):
+        return True  # 1 Трудоустройство 2 Заработная плата: a numbered list
     k = i - 1
     while k >= 0 and s.low(k) in {".", ","}:
         k -= 1
@@ -399,6 +409,8 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
             if s.low(last + 1) == "." and s.glued(last + 1) and s.tok(last + 2) is not None:
                 last += 1
             return last, unit
+    if s.low(j) in ("г", "гг") and core.integer_digits:
+        return j + (s.low(j + 1) == "." and s.glued(j + 1)), "год"
     # the counted noun, adjectives and participles skipped
     k = j
     while s.tok(k) and (s.toks[k].pos in SKIPPABLE_POS or "VerbForm=Part" in s.toks[k].feats) and k - j < 4:
@@ -406,8 +418,6 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
     noun = s.tok(k)
     if noun is not None and noun.pos == "NOUN" and noun.text[:1].isalpha():
         return k, (noun.lemma or noun.text).lower()
-    if s.low(j) in ("г", "гг") and core.integer_digits:
-        return j + (s.low(j + 1) == "." and s.glued(j + 1)), "год"
     return core.last, core.unit
 
 
