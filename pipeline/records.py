@@ -50,6 +50,7 @@ class Country:
     iso3: str
     name_ru: str
     name_en: str
+    form: str = "name"  # "adjective" for a state adjective (российская делегация), as NEREL marks them
 
 
 @dataclass

@@ -130,6 +130,11 @@ def test_adjectives_of_the_state_not_of_nationality_or_language(docs):
     assert found(docs["adjectives"]) == [("Российская", "RU"), ("Американские", "US")]
 
 
+def test_form_tells_names_from_state_adjectives(docs):
+    assert {c.form for c in docs["adjectives"].countries} == {"adjective"}
+    assert {c.form for c in docs["forms"].countries} == {"name"}
+
+
 def test_compound_adjective_gives_each_country(docs):
     doc = docs["compound"]
     assert found(doc) == [("Российско", "RU"), ("китайские", "CN")]

@@ -215,9 +215,9 @@ def in_person(doc: Document, start: int, stop: int, exact: bool = True) -> bool:
     return False
 
 
-def country(doc: Document, start: int, stop: int, iso2: str) -> Country:
+def country(doc: Document, start: int, stop: int, iso2: str, form: str = "name") -> Country:
     c = codes()[iso2]
-    return Country(start, stop, doc.text[start:stop], c.iso2, c.iso3, c.name_ru, c.name_en)
+    return Country(start, stop, doc.text[start:stop], c.iso2, c.iso3, c.name_ru, c.name_en, form)
 
 
 def hyphen_parts(tok: Token) -> list[tuple[int, int, str]]:
@@ -329,7 +329,7 @@ def find_adjectives(doc: Document, covered: set[int]) -> list[Country]:
             continue
         parts = adjective_parts(tok)
         if parts and names_state(doc.tokens, i) and not in_person(doc, tok.start, tok.stop):
-            found.extend(country(doc, start, stop, iso2) for start, stop, iso2 in parts)
+            found.extend(country(doc, start, stop, iso2, "adjective") for start, stop, iso2 in parts)
     return found
 
 
