@@ -110,17 +110,18 @@ def main() -> None:
 
 def workers(folders: list[str], repeat: int) -> None:
     """Speed-up of 2 worker processes over 1 (each pays its own model load), and their memory."""
-    import resource
-
     from pipeline.run import run
 
     paths = [p for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
-    one, two = [], []
+    one, two, peaks = [], [], []
     with tempfile.TemporaryDirectory() as out:
         for i in range(repeat):
             one.append(timed(lambda: run(paths, Path(out) / f"one{i}", workers=1)))
-            two.append(timed(lambda: run(paths, Path(out) / f"two{i}", workers=2)))
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
+            started = time.perf_counter()
+            result = run(paths, Path(out) / f"two{i}", workers=2)
+            two.append(time.perf_counter() - started)
+            peaks.append(result.summary.peak_mb)  # the largest of the two workers
+    peak_mb = statistics.median(peaks)
     one_m, two_m = statistics.median(one), statistics.median(two)
     print(f"{len(paths)} texts: 1 worker {one_m:.1f}s, 2 workers {two_m:.1f}s, "
           f"speed-up {one_m / two_m:.2f}x (median of {repeat})")
