@@ -179,6 +179,9 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
             end = chain_end(sent, h + 1)
             if end == h + 1 and not head.alone:
                 continue
+            if head.quoted and not head.alone and (is_abbr(toks[h + 1]) or not any(
+                    t.text[:1].isupper() for t in toks[h + 1:end])):
+                continue  # `агентство АКРА`: the name is the mention; `объединение усилий`: no name
             out.append((left_end(sent, h), end, "head"))
         elif (tok.text[:1].isupper() and (fold(tok.text) in aliases or (lemma in aliases and not is_abbr(tok)))
               and tok.pos in NAME_POS | {"X", "ADJ"}):
@@ -292,6 +295,8 @@ def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, st
             if m.type == "ORG" and rule == "quoted" and m.start <= start and stop <= m.stop:
                 replace.append(m)  # `ОАО «Газпром»` → `Газпром`
                 continue
+            if m.type == "ORG" and rule in ("head", "alias") and m.start < start and stop <= m.stop:
+                continue  # a body inside another's name: `пресс-служба [департамента …]`
             keep = False
             break
         if not keep:
