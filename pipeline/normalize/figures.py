@@ -99,6 +99,11 @@ def compound_units() -> dict[tuple[str, str], float]:
 
 
 @lru_cache(maxsize=None)
+def compound_rests() -> dict[str, tuple[str, str]]:
+    return {r["rest"]: (r["kind"], r["unit"]) for r in datafiles.read_tsv("figures_compound_rests.tsv")}
+
+
+@lru_cache(maxsize=None)
 def months() -> frozenset[str]:
     return frozenset(r["lemma"] for r in datafiles.read_tsv("figures_months.tsv"))
 
@@ -268,11 +273,22 @@ def numeral_lemma(word: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=10_000)
+def half_word(lemma: str) -> Word | None:
+    """`полмиллиона`, `полусотня`: half of a scale or group word."""
+    rest = lemma[4:] if lemma.startswith("полу") else lemma[3:]
+    parses = models.parse(rest) if len(rest) > 3 else ()
+    w = word_of(parses[0].normal_form) if parses else None
+    return Word(w.value / 2, "group") if w and w.role in ("scale", "group") else None
+
+
 def number_word(tok: Token) -> Word | None:
     if tok.pos in ("NUM", "NOUN", "ADJ", "DET"):
         w = word_of(lem(tok))
         if w:
             return w
+        if lem(tok).startswith("пол"):
+            return half_word(lem(tok))
     if not tok.text.isalpha() or tok.pos in ("NOUN", "PROPN"):  # семью: the family, not seven
         return None
     lemma = numeral_lemma(low(tok))
@@ -282,10 +298,13 @@ def number_word(tok: Token) -> Word | None:
 def word_core(s: Sentence, i: int) -> Core | None:
     """A run of number words from token i, or a compound `-летний` adjective."""
     t = s.toks[i]
-    if not number_word(t) and "лет" in low(t):  # -летний, -летие whatever the tagger calls them
-        value, rest = stem_value(lem(t))
-        if value is not None and (rest.startswith("летн") or rest == "летие" and value != 10):
-            return Core(i, i, value, kind="age", unit="год")
+    if not number_word(t) and t.text.isalpha():  # -летний, -летие whatever the tagger calls them
+        value, rest = stem_value(low(t))
+        if value is None or value == 10 and rest.startswith("летие"):
+            return None  # десятилетие is a decade
+        for start, (kind, unit) in compound_rests().items():
+            if rest.startswith(start):
+                return Core(i, i, value, kind=kind, unit=unit)
         return None
     words = []
     j = i
@@ -301,7 +320,7 @@ def word_core(s: Sentence, i: int) -> Core | None:
     roles = {w.role for w in words[:used]}
     if used == 1:
         w = words[0]
-        if w.role in ("scale", "group") and is_plural(t):
+        if w.role in ("scale", "group") and is_plural(t) and not lem(t).startswith("пол"):
             return None  # тысячи людей, десятки боссов: no exact number
         if w.role == "part" and w.value == 0.5:
             return None  # половина: a share, seldom an amount
@@ -536,8 +555,8 @@ def sentence_figures(s: Sentence) -> list[Figure]:
         before = s.tok(first - 1)
         if before is not None and currency_of_word(before.text) and not before.text.isalpha():
             core.kind, core.currency, first = "money", currency_of_word(before.text), first - 1
-        if core.trim or core.kind in ("number", "age"):  # `10,` ends at its comma; 45-летний is its own unit
-            last, unit = core.last, ""
+        if core.trim or core.kind in ("number", "age") or core.unit:  # `10,` ends at its comma; 45-летний is its own unit
+            last, unit = core.last, core.unit
         else:
             last, unit = read_after(s, core)
         last = read_minor_unit(s, core, unit, last)
