@@ -5,7 +5,10 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import ROOT
+from markupsafe import escape
 
+import pipeline
 from pipeline import highlight
 from pipeline.cli import main
 from pipeline.highlight import Span, resolve, segments
@@ -45,19 +48,25 @@ def test_report_is_self_contained(seed_report):
 
 def test_report_highlights_mentions_with_their_normal_forms(seed_report):
     out, _, html = seed_report
-    tables = highlight.by_doc(__import__("pipeline").load(out))
-    rows = next(iter(tables.values()))
-    mention = next(m for m in rows["mentions"] if m["normal"] != m["text"])  # e.g. Москвы → Москва
-    assert f'data-normal="{mention["normal"]}"' in html
-    assert f'>{mention["text"]}</mark>' in html
+    frames = pipeline.load(out)
+    doc_id = frames["documents"]["doc_id"].iloc[0]
+    rows = highlight.by_doc(frames)[doc_id]
+    text = highlight.document_texts(frames, (ROOT,))[doc_id][0]
+    blocks = resolve(highlight.spans_of(rows), text)
+    # a drawn NER mention whose normal form differs from the text (Москвы → Москва)
+    moved = next(b for b in blocks if b.kind in ("LOC", "ORG", "PER") and b.normal != text[b.start:b.stop])
+    assert f'data-normal="{escape(moved.normal)}"' in html
+    assert f'>{escape(text[moved.start:moved.stop])}</mark>' in html
+    # every mention's normal form is on the page: its own mark, or the title of the mark around it
+    for m in rows["mentions"]:
+        assert str(escape(f"{highlight.KIND_NAMES[m['type']]}: {m['normal']}")) in html
     for country in rows.get("countries", []):
-        assert f'data-normal="{country["name_ru"]}"' in html
-        assert country["iso2"] in html
+        assert str(escape(country["name_ru"])) in html and f"{country['iso2']} / {country['iso3']}" in html
 
 
 def test_report_lists_every_figure_in_the_table(seed_report):
     out, _, html = seed_report
-    figures = __import__("pipeline").load(out)["figures"]
+    figures = pipeline.load(out)["figures"]
     table = html[html.index('id="figures-table"'):html.index("</table>", html.index('id="figures-table"'))]
     assert table.count("<tr>") == len(figures) + 1  # header row + one per figure
     for text in figures["text"]:
