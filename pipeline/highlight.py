@@ -97,7 +97,8 @@ def spans_of(rows: dict[str, list[dict]]) -> list[Span]:
     spans: list[Span] = []
     for r in rows.get("countries", []):
         codes = " / ".join(x for x in (as_text(r.get("iso2")), as_text(r.get("iso3"))) if x)
-        detail = " · ".join(x for x in (codes, as_text(r.get("name_en"))) if x)
+        form = as_text(r.get("form"))  # name or state adjective (российский)
+        detail = " · ".join(x for x in (codes, as_text(r.get("name_en")), "" if form in ("", "name") else form) if x)
         spans.append(_span(r, "country", as_text(r.get("name_ru")), detail, as_text(r.get("iso2"))))
     for r in rows.get("organizations", []):
         org_id = as_text(r.get("org_id"))

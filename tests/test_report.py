@@ -178,3 +178,12 @@ def test_relative_sources_are_found_beside_the_output_folder(tmp_path, monkeypat
     html = render(tmp_path / "out")
     assert "rebuilt from sentences" not in html
     assert "Строка   с  пробелами.\n\n\nИ " in html  # the exact text, spaces and all
+
+
+def test_country_adjectives_say_so_in_the_title():
+    rows = {"countries": [{"start": 0, "stop": 10, "text": "российские", "iso2": "RU", "iso3": "RUS",
+                           "name_ru": "Россия", "name_en": "Russian Federation", "form": "adjective"}]}
+    (span,) = highlight.spans_of(rows)
+    assert span.label == "country: Россия · RU / RUS · Russian Federation · adjective"
+    rows["countries"][0]["form"] = "name"
+    assert highlight.spans_of(rows)[0].label == "country: Россия · RU / RUS · Russian Federation"

@@ -119,6 +119,9 @@ def test_screenshot(browser, report_file, tmp_path):
     if mark is not None:
         mark.hover()
         assert page.locator("#tip").is_visible()
+        box = page.locator("#tip").bounding_box()  # grow the picture to show the whole tooltip
+        page.set_viewport_size({"width": 1280, "height": int(min(max(box["y"] + box["height"] + 16, 1000), 1900))})
+        mark.hover()
     paths = [tmp_path / "report.png"]
     if os.environ.get("RUEXTRACT_SCREENSHOT"):
         paths.append(Path(os.environ["RUEXTRACT_SCREENSHOT"]))
