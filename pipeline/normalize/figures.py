@@ -256,8 +256,10 @@ def hyphened_core(s: Sentence, i: int, m: re.Match) -> Core | None:
     if code:
         return Core(i, i, value, kind="money", currency=code)
     if suffix in ORDINAL_SUFFIXES:
-        if suffix == "х" and value >= 10 and value % 10 == 0:
-            return Core(i, i, value, kind="year")  # decades: 90-х
+        if suffix == "х" and value >= 10 and value % 10 == 0 or 1000 <= value <= MAX_YEAR:
+            return Core(i, i, value, kind="year")  # decades (90-х) and years (в 2010-м)
+        if suffix in ("ти", "ми", "х"):
+            return Core(i, i, value)  # more than 160-ти: a cardinal in the genitive
         return Core(i, i, value, kind="ordinal")
     if len(suffix) > 3 and suffix.endswith(ADJECTIVE_ENDINGS):
         return Core(i, i, value, kind="number")  # 630-местный, 688-страничный
@@ -506,9 +508,13 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
         return core.kind
     if core.kind == "age" or unit in ANNIVERSARY:
         return "age"
+    if core.kind == "year":
+        return "year"
     if unit == "год":
-        if core.integer_digits and 1000 <= core.value <= MAX_YEAR and core.value_max is None:
+        if core.integer_digits and core.value >= 1000 and core.value_max is None and not is_plural(s.toks[last]):
             return "year"
+        if core.value_max is not None and 1000 <= core.value < core.value_max <= MAX_YEAR:
+            return "year"  # в 1990—2000 годах
         if core.kind == "ordinal":
             return "age" if age_context(s, core, last) else "year"
         return "age" if age_context(s, core, last) else "duration"
