@@ -16,6 +16,7 @@ from functools import lru_cache
 from . import datafiles
 from .inflect import feats_of, nominative_phrase
 from .normalize.organizations import fold, single_word_aliases
+from .normalize.persons import role_of
 from .records import Document, Mention, Token
 
 OPEN_QUOTES = "«\"„“'"
@@ -272,6 +273,24 @@ def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def join_split_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`Собянин` + `Сергей Семёнович` → one person: the model splits names written surname first."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.stop)):
+        prev = out[-1] if out else None
+        if (prev is not None and prev.type == m.type == "PER" and doc.text[prev.stop:m.start] == " "
+                and prev.sent_id == m.sent_id):
+            a, b = doc.tokens_in(prev.start, prev.stop), doc.tokens_in(m.start, m.stop)
+            if a and b and case_of(a[-1]) == case_of(b[0]) != "" and len(a) == 1 \
+                    and role_of(a[0].text) == "Surn" and role_of(b[0].text) == "Name":
+                new = make_mention(doc, prev.start, m.stop, "PER")
+                if new is not None:
+                    out[-1] = new
+                    continue
+        out.append(m)
+    return out
+
+
 def overlaps(a: Mention, start: int, stop: int) -> bool:
     return a.start < stop and start < a.stop
 
@@ -322,6 +341,7 @@ def apply(doc: Document) -> Document:
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)
+    mentions = join_split_names(doc, mentions)
     unique = {(m.start, m.stop, m.type): m for m in mentions}
     doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
     for i, m in enumerate(doc.mentions):

@@ -1,0 +1,65 @@
+"""ORG rules beside slovnet: generic bodies, genitive chains, quoted names, brackets, aliases."""
+import pytest
+
+from pipeline.ingest import make_document
+from pipeline.run import process
+
+
+def orgs_of(text: str) -> list[str]:
+    doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
+    return [m.text for m in doc.mentions if m.type == "ORG"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm():
+    orgs_of("Прогрев моделей.")
+
+
+def test_genitive_chain_of_a_department_is_one_name():
+    found = orgs_of("Об этом сообщили в департаменте информационных технологий города Москвы.")
+    assert "департаменте информационных технологий города Москвы" in found
+
+
+def test_generic_bodies_are_organizations():
+    found = orgs_of("Вечером полиция задержала подозреваемого, а правительство Израиля промолчало.")
+    assert "полиция" in found
+    assert "правительство Израиля" in found
+
+
+def test_authorities_count_only_in_the_plural():
+    assert "власти" in orgs_of("Местные власти закрыли рынок.") or "Местные власти" in orgs_of("Местные власти закрыли рынок.")
+    assert orgs_of("Он долго шёл к власти.") == []
+
+
+def test_quoted_name_after_a_descriptor_is_the_mention():
+    found = orgs_of("Акции компании «Северсталь» выросли, сообщило ОАО «Ростелеком».")
+    assert "Северсталь" in found
+    assert "Ростелеком" in found
+    assert not any("компании" in f or "ОАО" in f for f in found)
+
+
+def test_bracketed_abbreviation_is_a_mention_of_its_own():
+    found = orgs_of("Заявление сделал Международный валютный фонд (МВФ) в пятницу.")
+    assert "Международный валютный фонд" in found
+    assert "МВФ" in found
+    assert not any("(" in f for f in found)
+
+
+def test_curated_abbreviations_are_found():
+    found = orgs_of("Доклад обсудили в АКРА и ФСБ.")
+    assert "АКРА" in found and "ФСБ" in found
+
+
+def test_body_of_a_country_takes_the_country_into_its_name():
+    found = orgs_of("Официальный представитель МИД России выступил с заявлением.")
+    assert "МИД России" in found
+
+
+def test_media_in_general_is_not_an_organization():
+    assert "СМИ" not in orgs_of("Как сообщают СМИ, переговоры продолжатся.")
+
+
+def test_mention_ids_follow_the_text():
+    doc = process([make_document("t", "<t>", "В МВФ и ООН ответили.", b"x")], errors=[])[0]
+    assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
+    assert [m.start for m in doc.mentions] == sorted(m.start for m in doc.mentions)

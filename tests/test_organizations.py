@@ -1,0 +1,70 @@
+"""organizations.csv: nominative names and one stable key per organization."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import make_document
+from pipeline.normalize.organizations import curated_key, fold, slug_key
+from pipeline.run import process
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_2d0fbb24a7f9f838.txt"
+
+
+def orgs(text: str, doc_id: str = "t"):
+    return process([make_document(doc_id, "<t>", text, text.encode())], errors=[])[0].organizations
+
+
+@pytest.fixture(scope="module")
+def seed():
+    text = SEED.read_text("utf-8")
+    return process([make_document(SEED.stem, str(SEED), text, text.encode())], errors=[])[0]
+
+
+def test_seed_has_the_moscow_it_department_un_and_akra(seed):
+    by_text = {o.text: o for o in seed.organizations}
+    dep = by_text["департамента информационных технологий города Москвы"]
+    assert dep.normal == "департамент информационных технологий города Москвы"
+    assert by_text["ООН"].org_id == "oon"
+    assert by_text["АКРА"].org_id == "akra"
+    for o in seed.organizations:
+        assert seed.text[o.start:o.stop] == o.text
+
+
+def test_normal_inflects_the_head_and_keeps_the_dependents():
+    found = {o.text: o.normal for o in orgs("Матч Национальной футбольной лиги перенесли.")}
+    assert found.get("Национальной футбольной лиги") == "Национальная футбольная лига"
+
+
+def test_case_forms_abbreviation_and_full_name_share_the_key():
+    a = orgs("Генсек Организации Объединённых Наций прибыл в Женеву.")
+    b = orgs("В ООН заявили, что Организация Объединенных Наций готова помочь.")
+    keys = {o.org_id for o in a + b}
+    assert keys == {"oon"}
+
+
+def test_key_folds_quotes_legal_form_and_case():
+    assert slug_key("ОАО «Северсталь»") == slug_key("Северсталь") == "severstal"
+    assert curated_key("Госдумы") == curated_key("Государственная дума") == "gosduma"
+    assert fold("«Ёлка»") == "елка"
+
+
+def test_abbreviation_defined_in_the_text_shares_the_full_names_key():
+    found = orgs("Российский союз правообладателей (РСП) подал иск. Позже РСП отозвал его.")
+    keys = {o.text: o.org_id for o in found}
+    assert keys["Российский союз правообладателей"] == keys["РСП"]
+    assert sum(1 for o in found if o.text == "РСП") == 2
+    assert len({o.org_id for o in found}) == 1
+
+
+def test_different_organizations_get_different_keys():
+    found = orgs("Сбербанк и ВТБ снизили ставки, а Минфин промолчал.")
+    keys = {o.text: o.org_id for o in found}
+    assert keys["Сбербанк"] == "sberbank" and keys["ВТБ"] == "vtb" and keys["Минфин"] == "minfin-rossii"
+
+
+def test_key_does_not_depend_on_the_batch():
+    text_a = "Компания «Северсталь» отчиталась."
+    text_b = "Прибыль «Северстали» выросла."
+    together = process([make_document("a", "<a>", text_a, b"a"), make_document("b", "<b>", text_b, b"b")], errors=[])
+    alone = orgs(text_b, "b")
+    assert {o.org_id for o in together[1].organizations} == {o.org_id for o in alone}
