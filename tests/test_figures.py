@@ -121,6 +121,11 @@ def test_not_figures(example_docs, text):
     assert [f.text for f in example_docs[text].figures if f.kind != "year"] == []
 
 
+def test_feed_header_is_not_counted():
+    doc = run(["date 2025-08-20 Фото: ТАСС, 2024\nВ Москве открыли 5 школ."])[0]
+    assert [(f.text, f.value) for f in doc.figures] == [("5 школ", 5)]
+
+
 def test_offsets_and_ids(example_docs):
     for text, doc in example_docs.items():
         for n, f in enumerate(doc.figures):

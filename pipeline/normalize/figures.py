@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .. import datafiles, models
 from ..inflect import feats_of
+from ..ingest import HEADER_DATE
 from ..records import Document, Figure, Token
 from .numbers import SPACES, Word, parse_digits, stem_value, word_of, words_prefix
 
@@ -587,6 +588,9 @@ def sentence_figures(s: Sentence) -> list[Figure]:
 
 def document_figures(doc: Document) -> list[Figure]:
     masked = [m.span() for m in NOT_AMOUNTS.finditer(doc.text)]
+    if HEADER_DATE.match(doc.text):  # the feed's `date … Фото: …` line is not the article
+        end = doc.text.find("\n")
+        masked.append((0, end if end >= 0 else len(doc.text)))
     by_sent: dict[int, list[Token]] = {}
     for tok in doc.tokens:
         by_sent.setdefault(tok.sent_id, []).append(tok)
