@@ -34,9 +34,6 @@ NOT_AMOUNTS = re.compile(
 )
 DASHES = {"-", "–", "—", "−"}
 GLUE = {":", "’", "'", "″", "/", "\\", "#", "№"}  # a number glued to these is a time, score, code
-NAME_SIGNS = {"№", "#", "n", "no", "nr"}
-ADDRESS_WORDS = {"дом", "д", "улица", "ул", "корпус", "корп", "строение", "стр", "квартира", "кв",
-                 "офис", "проспект", "просп", "шоссе", "переулок", "пер", "здание", "участок"}
 SKIPPABLE_POS = {"ADJ", "DET"}
 PREPS_BEFORE = {"на", "в", "за", "по", "с"}
 ORDINAL_SUFFIXES = {"й", "я", "е", "го", "м", "х", "ю", "ой", "ом", "ей", "му", "ый", "ий", "ая",
@@ -102,6 +99,11 @@ def compound_units() -> dict[tuple[str, str], float]:
 @lru_cache(maxsize=None)
 def compound_rests() -> dict[str, tuple[str, str]]:
     return {r["rest"]: (r["kind"], r["unit"]) for r in datafiles.read_tsv("figures_compound_rests.tsv")}
+
+
+@lru_cache(maxsize=None)
+def identifiers() -> frozenset[str]:
+    return frozenset(r["word"] for r in datafiles.read_tsv("figures_identifiers.tsv"))
 
 
 @lru_cache(maxsize=None)
@@ -190,17 +192,15 @@ def not_an_amount(s: Sentence, i: int, j: int) -> bool:
         nxt = s.tok(j + 2)
         if after.text in (":", "/") or after.text[:1].isalpha() or (nxt and nxt.text[:1].isdigit()):
             return True
-    if before and s.low(i - 1) in NAME_SIGNS:
-        return True
+    k = i - 1
+    while k >= 0 and s.low(k) in {".", ","} and k > i - 3:
+        k -= 1
+    if k >= 0 and (s.low(k) in identifiers() or s.lem(k) in identifiers()):
+        return True  # дом 5, ст. 128.1, № 14
     if before and after and before.text == "(" and after.text == ")" and i == j:
         return True  # (1), (60): a footnote or a tally beside a name
     if after and i == j and s.toks[i].text.isdigit() and after.text[:1].isupper() and (i == 0 or s.toks[i - 1].pos == "PUNCT" and before.text != ","):
         return True  # 1 Трудоустройство 2 Заработная плата: a numbered list
-    k = i - 1
-    while k >= 0 and s.low(k) in {".", ","}:
-        k -= 1
-    if k >= 0 and s.low(k) in ADDRESS_WORDS and k < i - 1 or (k == i - 1 and s.low(k) in {"дом", "корпус"}):
-        return True
     return False
 
 
@@ -303,8 +303,8 @@ def word_core(s: Sentence, i: int) -> Core | None:
     t = s.toks[i]
     if not number_word(t) and t.text.isalpha():  # -летний, -летие whatever the tagger calls them
         value, rest = stem_value(low(t))
-        if value is None or value == 10 and rest.startswith("летие"):
-            return None  # десятилетие is a decade
+        if value is None or value in (10, 100) and rest.startswith("лети"):
+            return None  # десятилетие, столетие: a decade, a century
         for start, (kind, unit) in compound_rests().items():
             if rest.startswith(start):
                 return Core(i, i, value, kind=kind, unit=unit)
@@ -497,7 +497,7 @@ def age_context(s: Sentence, core: Core, unit_last: int) -> bool:
     if core.kind == "age":
         return True
     for b in range(core.first - 1, max(-1, core.first - 4), -1):
-        if s.lem(b) in AGE_CUES:
+        if s.lem(b) in AGE_CUES or s.low(b) in AGE_CUES:
             return True
     if s.low(core.first - 1) == "в" and s.low(unit_last) in ("лет", "года", "год"):
         return True
@@ -509,7 +509,8 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
         return core.kind
     if core.kind == "age" or unit in ANNIVERSARY:
         return "age"
-    if core.kind == "year":
+    if core.kind == "year" or (core.value_max is not None and unit in ("", "год")
+                               and 1000 <= core.value < core.value_max <= MAX_YEAR):
         return "year"
     if unit == "год":
         if core.integer_digits and core.value >= 1000 and core.value_max is None and not is_plural(s.toks[last]):
