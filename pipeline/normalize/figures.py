@@ -327,10 +327,11 @@ def word_core(s: Sentence, i: int) -> Core | None:
             return None  # тысячи людей, десятки боссов: no exact number
         if w.role == "part" and w.value == 0.5:
             return None  # половина: a share, seldom an amount
-        if w.role == "unit" and w.value == 1:
-            return None  # один alone is mostly «один из»
+        if w.role in ("unit", "ordinal") and w.value == 1:
+            return None  # один alone is mostly «один из», первый mostly «first» in rank
     scales = [w.value for w in words[:used] if w.role == "scale"]
-    return Core(i, last, value, scale=scales[-1] if scales else 1.0)
+    kind = "ordinal" if words[used - 1].role == "ordinal" else ""
+    return Core(i, last, value, kind=kind, scale=scales[-1] if scales else 1.0)
 
 
 def read_scale(s: Sentence, core: Core) -> None:
@@ -518,7 +519,7 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
         if core.value_max is not None and 1000 <= core.value < core.value_max <= MAX_YEAR:
             return "year"  # в 1990—2000 годах
         if core.kind == "ordinal":
-            return "age" if age_context(s, core, last) else "year"
+            return "age" if age_context(s, core, last) else "ordinal"
         return "age" if age_context(s, core, last) else "duration"
     if core.kind:
         return core.kind

@@ -68,12 +68,12 @@ def words_prefix(words: list[Word]) -> tuple[int, float | None]:
     total, current, last_mag, last_scale = 0.0, 0.0, float("inf"), float("inf")
     used = 0
     for n, w in enumerate(words):
-        if w.role in MAGNITUDE or w.role == "collective":
-            mag = MAGNITUDE.get(w.role, 1 if w.value < 10 else 10)
+        if w.role in MAGNITUDE or w.role in ("collective", "ordinal"):
+            mag = MAGNITUDE.get(w.role, 1 if w.value < 10 else 10 if w.value < 100 else 100)
             if mag >= last_mag:
                 break
             current += w.value
-            last_mag = mag
+            last_mag = mag if w.role != "ordinal" else 0  # nothing follows an ordinal
         elif w.role == "half":
             if current or last_mag != float("inf"):
                 break
