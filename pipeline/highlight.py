@@ -22,6 +22,8 @@ from . import ingest
 from .export import plain_number
 from .records import Document
 
+# The tables whose rows are highlighted (tokens and sentences are not).
+SPAN_TABLES = ("mentions", "countries", "organizations", "persons", "figures")
 # Display order of priority when two spans have the same extent.
 KINDS = ("country", "organization", "person", "figure", "LOC", "ORG", "PER")
 KIND_NAMES = {
@@ -77,10 +79,11 @@ def figure_value(row) -> str:
     return f"{value} {extra}".strip()
 
 
-def by_doc(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, list[dict]]]:
-    """doc_id → table → its rows as dicts, split once for the whole batch."""
+def by_doc(frames: dict[str, pd.DataFrame], tables: tuple[str, ...] = SPAN_TABLES) -> dict[str, dict[str, list[dict]]]:
+    """doc_id → table → its rows as dicts, split once for the whole batch (`tables` only)."""
     out: dict[str, dict[str, list[dict]]] = {}
-    for table, df in frames.items():
+    for table in tables:
+        df = frames.get(table)
         if df is None or df.empty or "doc_id" not in df:
             continue
         for doc_id, rows in df.groupby("doc_id", sort=False):
@@ -186,7 +189,7 @@ def document_texts(frames: dict[str, pd.DataFrame], bases: tuple[Path, ...] = ()
     (the report passes the output folder's parent, where `run` was usually started).
     """
     docs = frames.get("documents", pd.DataFrame())
-    sentences = by_doc({"sentences": frames.get("sentences", pd.DataFrame())})
+    sentences = by_doc(frames, ("sentences",))
     out: dict[str, tuple[str, bool]] = {}
     read: dict[Path | None, dict[str, Document]] = {None: {}}
     for d in docs.to_dict("records"):
