@@ -108,6 +108,17 @@ def test_figures_table_sorts_by_value(page):
     assert [float(v) for v in values] == sorted((float(v) for v in values), reverse=True)
 
 
+def test_figure_links_open_their_article(page):
+    link = page.locator("#figures-table a").first
+    if not link.count():
+        pytest.skip("no figures in the seed run")
+    target = page.locator(link.get_attribute("href"))
+    target.evaluate("el => el.open = false")
+    link.click()
+    assert target.evaluate("el => el.open")
+    assert target.locator(".text").is_visible()
+
+
 def test_screenshot(browser, report_file, tmp_path):
     """The top of the report (summary, charts, figures, first article) with a tooltip open."""
     context = browser.new_context(viewport={"width": 1280, "height": 1640}, device_scale_factor=1)

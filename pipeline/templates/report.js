@@ -66,6 +66,14 @@
     });
   });
 
+  // A link to an article (from the figures table) opens it.
+  function openTarget() {
+    var el = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (el && el.tagName === "DETAILS") { el.open = true; el.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   // Filters: hide table rows / articles that do not contain the typed text.
   document.querySelectorAll("input.filter").forEach(function (input) {
     var target = document.getElementById(input.dataset.target);
