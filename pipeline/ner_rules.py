@@ -10,6 +10,8 @@ independent of yargy's pymorphy2 morphology.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,12 +34,18 @@ class Head:
     alone: bool
     quoted: bool
     plural: bool
+    lower: bool
 
 
 @lru_cache(maxsize=1)
 def heads() -> dict[str, Head]:
-    return {fold(r["lemma"]): Head(r["alone"] == "1", r["quoted"] == "1", r["plural"] == "1")
+    return {fold(r["lemma"]): Head(r["alone"] == "1", r["quoted"] == "1", r["plural"] == "1", r["lower"] == "1")
             for r in datafiles.read_tsv("org_heads.tsv")}
+
+
+@lru_cache(maxsize=1)
+def place_nouns() -> frozenset[str]:
+    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_place_nouns.tsv"))
 
 
 @lru_cache(maxsize=1)
@@ -76,9 +84,21 @@ def case_of(tok: Token) -> str:
     return feats_of(tok).get("Case", "")
 
 
+ADJ_ENDING = re.compile(r"(ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ом|ем|ую|юю|ых|их|ыми|ими)$")
+
+
 def agrees(adj: Token, head: Token) -> bool:
+    """Same case and number, where the tagger gives both (indeclinable `бюро` may lack them)."""
     a, h = feats_of(adj), feats_of(head)
-    return a.get("Case") == h.get("Case") and (a.get("Number") == h.get("Number") or "Number" not in a)
+    return all(a.get(k) == h.get(k) for k in ("Case", "Number") if k in a and k in h) and "Case" in a
+
+
+def adjective_like(tok: Token) -> bool:
+    """An adjective, or a capitalized word the tagger took for a name but declined as one
+    (`Московский`, `Гаагский`)."""
+    if tok.pos == "ADJ":
+        return True
+    return tok.pos == "PROPN" and tok.text[:1].isupper() and ADJ_ENDING.search(tok.text.lower()) is not None
 
 
 class Sent:
@@ -114,6 +134,8 @@ def chain_end(sent: Sent, k: int) -> int:
                       (is_abbr(toks[j]) and toks[j].pos in NAME_POS | {"X"})) \
                 and lemma_of(toks[j]) not in chain_stop() and (j == k or toks[j].pos == "NOUN" or toks[j].text[:1].isupper()):
             k = end = j + 1
+            if lemma_of(toks[j]) in place_nouns() and k < n and toks[k].text[:1].isupper() and k not in sent.mention_at:
+                k = end = k + 1  # `штата Массачусетс`
             continue
         if toks[k].text in ("имени", "им.") and k + 1 < n and toks[k + 1].text[:1].isupper():
             j = k + 1
@@ -128,7 +150,7 @@ def chain_end(sent: Sent, k: int) -> int:
 def left_end(sent: Sent, h: int) -> int:
     """Index of the first agreeing adjective before the head."""
     toks, i = sent.tokens, h
-    while i > 0 and toks[i - 1].pos == "ADJ" and agrees(toks[i - 1], toks[h]) \
+    while i > 0 and adjective_like(toks[i - 1]) and agrees(toks[i - 1], toks[h]) \
             and lemma_of(toks[i - 1]) not in adj_stop() and (i - 1) not in sent.mention_at:
         i -= 1
     return i
@@ -180,13 +202,20 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
             end = chain_end(sent, h + 1)
             if end == h + 1 and not head.alone:
                 continue
+            start = left_end(sent, h)
+            if not head.lower and not any(t.text[:1].isupper() for t in toks[start:end]):
+                continue  # `палата интенсивной терапии` is a ward, `Счётная палата` a body
             if head.quoted and not head.alone and (is_abbr(toks[h + 1]) or not any(
                     t.text[:1].isupper() for t in toks[h + 1:end])):
                 continue  # `агентство АКРА`: the name is the mention; `объединение усилий`: no name
-            out.append((left_end(sent, h), end, "head"))
+            out.append((start, end, "head"))
         elif (tok.text[:1].isupper() and (fold(tok.text) in aliases or (lemma in aliases and not is_abbr(tok)))
               and tok.pos in NAME_POS | {"X", "ADJ"}):
-            out.append((h, h + 1, "alias"))
+            start = h
+            while start > 0 and toks[start - 1].text[:1].isupper() and adjective_like(toks[start - 1]) \
+                    and agrees(toks[start - 1], tok) and (start - 1) not in sent.mention_at:
+                start -= 1  # `Верховной Рады`
+            out.append((start, h + 1, "alias"))
     return out
 
 
@@ -295,6 +324,15 @@ def overlaps(a: Mention, start: int, stop: int) -> bool:
     return a.start < stop and start < a.stop
 
 
+def dependent_at(doc: Document, start: int) -> bool:
+    """The name at `start` hangs in the genitive off the noun before it."""
+    i = bisect_left(doc.tokens, start, key=lambda t: t.start)
+    if i == 0 or i >= len(doc.tokens):
+        return False
+    tok, prev = doc.tokens[i], doc.tokens[i - 1]
+    return prev.pos in NAME_POS and (case_of(tok) == "Gen" or is_abbr(tok))
+
+
 def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, str]]) -> list[Mention]:
     """Add the rules' spans to the model's mentions; a rule span replaces a model ORG it extends."""
     for start, stop, rule in sorted(found, key=lambda f: f[0] - f[1]):  # longest first
@@ -314,7 +352,8 @@ def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, st
             if m.type == "ORG" and rule == "quoted" and m.start <= start and stop <= m.stop:
                 replace.append(m)  # `ОАО «Газпром»` → `Газпром`
                 continue
-            if m.type == "ORG" and rule in ("head", "alias") and m.start < start and stop <= m.stop:
+            if m.type == "ORG" and rule in ("head", "alias") and m.start < start and stop <= m.stop \
+                    and dependent_at(doc, start):
                 continue  # a body inside another's name: `пресс-служба [департамента …]`
             keep = False
             break
