@@ -44,6 +44,7 @@ ANNIVERSARY = {"годовщина", "юбилей", "летие"}
 ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ого", "его", "ому", "ему", "ым", "им", "ом",
                      "ем", "ую", "юю", "ые", "ие", "ых", "их", "ыми", "ими")
 MAX_YEAR = 2100
+ALWAYS_DOTTED = {"тыс", "руб", "долл", "коп"}  # abbreviations whose dot is theirs even at a sentence end
 
 
 @dataclass
@@ -238,6 +239,8 @@ def digit_core(s: Sentence, i: int) -> Core | None:
         core.first, core.value = i - 1, -value
     elif before and before.text == "+" and s.glued(i):
         core.first = i - 1
+    elif before and low(before) == "минус":
+        core.first, core.value = i - 1, -value
     return core
 
 
@@ -383,6 +386,16 @@ def find_core(s: Sentence, i: int) -> Core | None:
     return None
 
 
+def abbreviation_dot(s: Sentence, k: int) -> int:
+    """1 if token k+1 is the dot of an abbreviation (тыс. руб.), 0 if none or a full stop."""
+    if s.low(k + 1) != "." or not s.glued(k + 1) or not s.low(k).isalpha():
+        return 0
+    after = s.tok(k + 2)
+    if after is None:  # the sentence ends here: a full stop unless the word is never written whole
+        return int(s.low(k) in ALWAYS_DOTTED)
+    return int(not after.text[:1].isupper() or low(after) == "сша")
+
+
 def read_after(s: Sentence, core: Core) -> tuple[int, str]:
     """Percent, currency, unit or counted noun after the number; (last token, unit lemma)."""
     j = core.last + 1
@@ -412,15 +425,16 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
             code, last = qualified[(s.lem(k), nxt)], k + 1
         elif nxt == "сша" and s.lem(k) == "доллар":
             last = k + 1
-        elif s.low(k + 1) == "." and s.glued(k + 1) and len(s.low(k)) <= 4:
-            last = k + 1
+        elif len(s.low(k)) <= 4 and abbreviation_dot(s, k):
+            last = k + 1 + (s.lem(k + 2) == "сша")
         core.kind, core.currency = "money", code
         return last, ""
     # unit abbreviations: км, кг, км/ч, °C
     abbrs = unit_abbreviations()
     for n in (3, 2, 1):
         toks = [s.tok(j + m) for m in range(n)]
-        if None in toks or any(not s.glued(j + m) for m in range(1, n)):
+        # parts of one abbreviation touch, or follow its dot: км/ч, кв. м
+        if None in toks or any(not s.glued(j + m) and s.low(j + m - 1) != "." for m in range(1, n)):
             continue
         key = "".join(low(x) for x in toks)
         if key in abbrs and key != "%":
@@ -429,9 +443,7 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
                 break  # 2024 г. is a year
             core.kind = core.kind or kind
             last = j + n - 1
-            if s.low(last + 1) == "." and s.glued(last + 1) and s.tok(last + 2) is not None:
-                last += 1
-            return last, unit
+            return last + abbreviation_dot(s, last), unit
     if s.low(j) in ("г", "гг") and core.integer_digits:
         return j + (s.low(j + 1) == "." and s.glued(j + 1)), "год"
     # the counted noun, adjectives and participles skipped
@@ -439,6 +451,9 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
     while s.tok(k) and (s.toks[k].pos in SKIPPABLE_POS or "VerbForm=Part" in s.toks[k].feats) and k - j < 4:
         k += 1
     noun = s.tok(k)
+    if noun is not None and lem(noun) == "пункт" and any(s.lem(a) == "процентный" for a in range(j, k)):
+        core.kind = "percent"
+        return k, "процентный пункт"
     if noun is not None and noun.pos == "NOUN" and noun.text[:1].isalpha():
         return k, (noun.lemma or noun.text).lower()
     return core.last, core.unit
