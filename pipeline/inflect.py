@@ -22,9 +22,13 @@ def feats_of(token: Token) -> dict[str, str]:
 
 
 def recover_shape(word: str, like: str) -> str:
-    """Give `word` the capitalization of `like` (ООН stays upper, Москва stays title)."""
+    """Give `word` the capitalization of `like` (ООН stays upper, Москва stays title,
+    Куала-Лумпур keeps both capitals)."""
     if like.isupper() and len(like) > 1:
         return word.upper()
+    parts, like_parts = word.split("-"), like.split("-")
+    if len(parts) == len(like_parts) > 1:
+        return "-".join(recover_shape(p, lp) if lp else p for p, lp in zip(parts, like_parts))
     if like[:1].isupper():
         return word[:1].upper() + word[1:]
     return word

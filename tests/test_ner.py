@@ -23,3 +23,9 @@ def test_mention_ids_and_sentences():
     doc = analyse("Путин приехал в Казань.\nЗатем он посетил Уфу.")
     assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
     assert [m.sent_id for m in doc.mentions if m.type == "LOC"] == [0, 1]
+
+
+def test_hyphenated_names_keep_their_capitals():
+    doc = analyse("Выставка прошла в Куала-Лумпуре и в Нью-Дели.")
+    normals = {m.text: m.normal for m in doc.mentions if m.type == "LOC"}
+    assert normals["Куала-Лумпуре"] == "Куала-Лумпур"
