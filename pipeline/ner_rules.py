@@ -34,13 +34,25 @@ class Head:
     alone: bool
     quoted: bool
     plural: bool
-    lower: bool
+    lower: bool | None  # None: only a quoted name after it counts
 
 
 @lru_cache(maxsize=1)
 def heads() -> dict[str, Head]:
-    return {fold(r["lemma"]): Head(r["alone"] == "1", r["quoted"] == "1", r["plural"] == "1", r["lower"] == "1")
+    return {fold(r["lemma"]): Head(r["alone"] == "1", r["quoted"] == "1", r["plural"] == "1",
+                                    None if r["lower"] == "x" else r["lower"] == "1")
             for r in datafiles.read_tsv("org_heads.tsv")}
+
+
+@lru_cache(maxsize=1)
+def not_heads() -> frozenset[str]:
+    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_not_heads.tsv"))
+
+
+def names_a_place(doc: Document, start: int, stop: int) -> bool:
+    """The model's ORG headed by a place noun (`кладбище`, `аэропорт`): a facility, not a body."""
+    head = next((t for t in doc.tokens_in(start, stop) if t.pos == "NOUN"), None)
+    return head is not None and lemma_of(head) in not_heads()
 
 
 @lru_cache(maxsize=1)
@@ -200,10 +212,10 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
             if head.plural and feats_of(tok).get("Number") != "Plur":
                 continue
             end = chain_end(sent, h + 1)
-            if end == h + 1 and not head.alone:
-                continue
             start = left_end(sent, h)
-            if not head.lower and not any(t.text[:1].isupper() for t in toks[start:end]):
+            if end == h + 1 and start == h and not head.alone or head.lower is None:
+                continue
+            if head.lower is False and not any(t.text[:1].isupper() for t in toks[start:end]):
                 continue  # `палата интенсивной терапии` is a ward, `Счётная палата` a body
             if head.quoted and not head.alone and (is_abbr(toks[h + 1]) or not any(
                     t.text[:1].isupper() for t in toks[h + 1:end])):
@@ -276,7 +288,7 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
             continue
         for start, stop in split_brackets(doc, m):
             start, stop = trim_quotes(doc, start, stop)
-            if m.type == "ORG" and fold(doc.text[start:stop]) in not_orgs():
+            if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)):
                 continue
             if (start, stop) == (m.start, m.stop):
                 out.append(m)
