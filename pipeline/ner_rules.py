@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import datafiles
 from .inflect import feats_of, nominative_phrase
-from .normalize.organizations import fold, single_word_aliases
+from .normalize.organizations import curated_key, fold, single_word_aliases
 from .normalize.persons import role_of
 from .records import Document, Mention, Token
 
@@ -280,9 +280,12 @@ def make_mention(doc: Document, start: int, stop: int, type_: str, normal: str |
 
 
 def clean_model_mentions(doc: Document) -> list[Mention]:
-    """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped."""
+    """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped;
+    a curated organization the model took for a place (`ЕС`, `Евросоюз`) becomes one."""
     out = []
     for m in doc.mentions:
+        if m.type == "LOC" and (curated_key(m.normal) or curated_key(m.text)):
+            m = Mention(m.mention_id, m.sent_id, m.start, m.stop, m.text, "ORG", m.normal)  # ЕС, НАТО
         if m.type != "ORG" and "(" not in m.text:
             out.append(m)
             continue
