@@ -198,8 +198,6 @@ def not_an_amount(s: Sentence, i: int, j: int) -> bool:
         k -= 1
     if k >= 0 and (s.low(k) in identifiers() or s.lem(k) in identifiers()):
         return True  # дом 5, ст. 128.1, № 14
-    if before and after and before.text == "(" and after.text == ")" and i == j:
-        return True  # (1), (60): a footnote or a tally beside a name
     if after and i == j and s.toks[i].text.isdigit() and after.text[:1].isupper() and (i == 0 or s.toks[i - 1].pos == "PUNCT" and before.text != ","):
         return True  # 1 Трудоустройство 2 Заработная плата: a numbered list
     return False
