@@ -44,6 +44,7 @@ ANNIVERSARY = {"годовщина", "юбилей", "летие"}
 ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ого", "его", "ому", "ему", "ым", "им", "ом",
                      "ем", "ую", "юю", "ые", "ие", "ых", "их", "ыми", "ими")
 MAX_YEAR = 2100
+BARE_YEAR_FROM = 1800  # a whole number from here to MAX_YEAR with nothing counted is a year
 ALWAYS_DOTTED = {"тыс", "руб", "долл", "коп"}  # abbreviations whose dot is theirs even at a sentence end
 
 
@@ -532,7 +533,9 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
         if core.value_max is not None and 1000 <= core.value < core.value_max <= MAX_YEAR:
             return "year"  # в 1990—2000 годах
         if core.kind == "ordinal":
-            return "age" if age_context(s, core, last) else "ordinal"
+            if age_context(s, core, last):
+                return "age"
+            return "year" if is_plural(s.toks[last]) else "ordinal"  # девяностые годы
         return "age" if age_context(s, core, last) else "duration"
     if core.kind:
         return core.kind
@@ -542,7 +545,8 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
     if unit and unit not in months():
         return "count"
     if core.integer_digits and 1000 <= core.value <= MAX_YEAR and (
-            s.lem(core.first - 1) in months() or s.low(core.first - 1) in ("в", "с", "до", "к", "по", "году")):
+            s.lem(core.first - 1) in months() or s.low(core.first - 1) in ("в", "с", "до", "к", "по", "году")
+            or core.value >= BARE_YEAR_FROM and core.scale == 1):
         return "year"
     return "number"
 

@@ -73,7 +73,10 @@ def words_prefix(words: list[Word]) -> tuple[int, float | None]:
             if mag >= last_mag:
                 break
             current += w.value
-            last_mag = mag if w.role != "ordinal" else 0  # nothing follows an ordinal
+            last_mag = mag
+            if w.role == "ordinal":  # nothing follows an ordinal (второй половине)
+                used = n + 1
+                break
         elif w.role == "half":
             if current or last_mag != float("inf"):
                 break
