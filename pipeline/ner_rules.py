@@ -317,6 +317,52 @@ def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+BRACKETED = re.compile(r"\s*\(([^()\n]{2,80})\)")
+LATIN_NAME = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,7}$")
+DOMAIN = re.compile(r"^[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(ru|com|net|org|ua|info|io)$")
+
+
+def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`Международная амнистия (Amnesty International)`, `… Channel (WFC)`: the name in brackets
+    after an organization is the same organization, a mention of its own."""
+    taken = [(m.start, m.stop) for m in mentions]
+    out = list(mentions)
+    for m in mentions:
+        if m.type != "ORG":
+            continue
+        match = BRACKETED.match(doc.text, m.stop)
+        if not match:
+            continue
+        inner = match.group(1).strip()
+        start = match.start(1) + match.group(1).index(inner)
+        stop = start + len(inner)
+        letters = [ch for ch in inner if ch.isalpha()]
+        if not (LATIN_NAME.match(inner) or (letters and all(ch.isupper() for ch in letters) and " " not in inner)):
+            continue
+        if any(a < stop and start < b for a, b in taken):
+            continue
+        new = make_mention(doc, start, stop, "ORG", normal=inner)
+        if new is not None:
+            out.append(new)
+            taken.append((start, stop))
+    return out
+
+
+def domain_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """News sites named by their domain (`vc.ru`, `infox.ru`) are organizations."""
+    taken = [(m.start, m.stop) for m in mentions]
+    out = list(mentions)
+    for tok in doc.tokens:
+        if DOMAIN.match(tok.text) and not any(a < tok.stop and tok.start < b for a, b in taken):
+            before = doc.text[max(0, tok.start - 1):tok.start]
+            if before in ("/", "@", "."):
+                continue
+            new = make_mention(doc, tok.start, tok.stop, "ORG", normal=tok.text)
+            if new is not None:
+                out.append(new)
+    return out
+
+
 def join_split_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """`Собянин` + `Сергей Семёнович` → one person: the model splits names written surname first."""
     out: list[Mention] = []
@@ -396,6 +442,8 @@ def apply(doc: Document) -> Document:
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)
     mentions = join_split_names(doc, mentions)
+    mentions = bracketed_names(doc, mentions)
+    mentions = domain_names(doc, mentions)
     unique = {(m.start, m.stop, m.type): m for m in mentions}
     doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
     for i, m in enumerate(doc.mentions):
