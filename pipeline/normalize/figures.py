@@ -385,6 +385,21 @@ def find_core(s: Sentence, i: int) -> Core | None:
     return None
 
 
+def noun_lemma(tok: Token) -> str:
+    """The unit a noun names; a participle used as a noun keeps its own form (пострадавший)."""
+    lemma = (tok.lemma or tok.text).lower()
+    return participle_lemma(low(tok)) or lemma if lemma.endswith(("ть", "ться", "ти")) else lemma
+
+
+@lru_cache(maxsize=10_000)
+def participle_lemma(word: str) -> str:
+    for p in models.parse(word):
+        if "PRTF" in p.tag:
+            form = p.inflect({"nomn", "sing", "masc"})
+            return form.word if form else ""
+    return ""
+
+
 def abbreviation_dot(s: Sentence, k: int) -> int:
     """1 if token k+1 is the dot of an abbreviation (тыс. руб.), 0 if none or a full stop."""
     if s.low(k + 1) != "." or not s.glued(k + 1) or not s.low(k).isalpha():
@@ -399,7 +414,7 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
     """Percent, currency, unit or counted noun after the number; (last token, unit lemma)."""
     j = core.last + 1
     t = s.tok(j)
-    if t is None:
+    if t is None or core.currency:  # $78 млн: the currency came first, nothing else is counted
         return core.last, core.unit
     text = low(t)
     # percent
@@ -454,7 +469,7 @@ def read_after(s: Sentence, core: Core) -> tuple[int, str]:
         core.kind = "percent"
         return k, "процентный пункт"
     if noun is not None and noun.pos == "NOUN" and noun.text[:1].isalpha():
-        return k, (noun.lemma or noun.text).lower()
+        return k, noun_lemma(noun)
     return core.last, core.unit
 
 
@@ -528,7 +543,7 @@ def classify(s: Sentence, core: Core, unit: str, last: int) -> str:
                                and 1000 <= core.value < core.value_max <= MAX_YEAR):
         return "year"
     if unit == "год":
-        if core.integer_digits and core.value >= 1000 and core.value_max is None and not is_plural(s.toks[last]):
+        if core.integer_digits and core.value >= 1000 and core.value_max is None and low(s.toks[last]) != "лет":
             return "year"
         if core.value_max is not None and 1000 <= core.value < core.value_max <= MAX_YEAR:
             return "year"  # в 1990—2000 годах
