@@ -11,6 +11,7 @@ as news annotation links it to the general concept, not to one government.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from slugify import slugify
@@ -100,6 +101,12 @@ def generic_heads() -> frozenset[str]:
     return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv"))
 
 
+@lru_cache(maxsize=1)
+def dependent_heads() -> frozenset[str]:
+    """Heads that name a body only with a dependent (`агентство`, `комиссия`): alone, they refer back."""
+    return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv") if r["alone"] == "0")
+
+
 @lru_cache(maxsize=100_000)
 def curated_key(text: str) -> str:
     """The curated key of a name, or '' when the alias file does not know it."""
@@ -137,6 +144,38 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
     return out
 
 
+@lru_cache(maxsize=1)
+def key_words() -> dict[str, frozenset[str]]:
+    """Curated key → lemmas of the words in all its names (`magate` → {международный, агентство, …})."""
+    out: dict[str, set[str]] = {}
+    for row in datafiles.read_tsv("org_aliases.tsv"):
+        for name in [row["name"], *row["aliases"].split("|")]:
+            out.setdefault(row["key"], set()).update(lemma_key(fold(name)))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def short_reference(doc: Document, m: Mention) -> str:
+    """A capitalized bare head mid-sentence (`Агентства` after `МАГАТЭ`) is the text's short
+    name for an organization named before: its lemma."""
+    tokens = [t for t in doc.tokens_in(m.start, m.stop) if any(ch.isalpha() for ch in t.text)]
+    if len(tokens) != 1 or not tokens[0].text[:1].isupper() or tokens[0].text.isupper():
+        return ""
+    i = bisect_left(doc.tokens, tokens[0].start, key=lambda t: t.start)
+    if i == 0 or doc.tokens[i - 1].sent_id != tokens[0].sent_id or doc.tokens[i - 1].text in ".!?«\"":
+        return ""
+    lemma = fold(tokens[0].lemma or tokens[0].text)
+    return lemma if lemma in dependent_heads() else ""
+
+
+def referent(orgs: list[Mention], keys: list[str], i: int, lemma: str) -> str:
+    """The key of the nearest organization before mention i whose name has the word `lemma`."""
+    for j in range(i - 1, -1, -1):
+        words = key_words().get(keys[j]) or set(keys[j].split("-"))
+        if (lemma in words or slugify(lemma) in words) and keys[j] != keys[i]:
+            return keys[j]
+    return ""
+
+
 def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
     """One key per mention: curated, else shared with an abbreviation defined in this text,
     else the slug of the name's lemmas."""
@@ -153,6 +192,10 @@ def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
         elif not key and abbr is not None:  # a full name the text abbreviates
             key = curated_key(abbr) or slug_key(abbr)
         keys.append(key or slug_key(lemmas))
+    for i, m in enumerate(orgs):
+        lemma = "" if curated_key(m.normal) else short_reference(doc, m)
+        if lemma:
+            keys[i] = referent(orgs, keys, i, lemma) or keys[i]
     return keys
 
 
