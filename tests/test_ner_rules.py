@@ -26,8 +26,10 @@ def test_generic_bodies_are_organizations():
     assert "правительство Израиля" in found
 
 
-def test_authorities_count_only_in_the_plural():
-    assert "власти" in orgs_of("Местные власти закрыли рынок.") or "Местные власти" in orgs_of("Местные власти закрыли рынок.")
+def test_authorities_need_a_dependent_and_the_plural():
+    assert "китайские власти" in orgs_of("Об этом заявили китайские власти.")
+    assert "власти Тамбова" in orgs_of("Вчера власти Тамбова закрыли рынок.")
+    assert orgs_of("Вчера власти закрыли рынок.") == []
     assert orgs_of("Он долго шёл к власти.") == []
 
 
