@@ -249,3 +249,19 @@ def test_words_in_context_round_trip(n, case):
     words = inflect_numeral(num2words(n, lang="ru").split(), case)
     doc = run([CASES[case].format(words)])[0]
     assert [(f.value, f.unit) for f in doc.figures] == [(n, "участник")], words
+
+
+PIECES = ["5", "10,", "1.000", "2,5", "–", "до", "от", "более", "чем", "на", "тыс.", "млн", "$", "%", "руб.",
+          "лет", "в", "45-летний", "3-й", "двух", "полтора", "тысячи", "человек", "км/ч", "№", "минус",
+          "1990-2000", "90-х", "кв. м", "\u00a0", "999", ":", "(", ")"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+def test_any_text_gives_well_formed_figures(pieces):
+    """Whatever the mix of numbers and signs, figures point at their own text, in order."""
+    doc = run([" ".join(pieces)])[0]
+    assert [f.figure_id for f in doc.figures] == list(range(len(doc.figures)))
+    assert sorted(doc.figures, key=lambda f: (f.start, f.stop)) == doc.figures
+    for f in doc.figures:
+        assert f.start < f.stop and doc.text[f.start:f.stop] == f.text and f.value is not None
