@@ -115,6 +115,12 @@ class Document:
     persons: list[Person] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
 
+    def sort_mentions(self) -> None:
+        """Mentions in text order, numbered 0.. again after a stage added some."""
+        self.mentions.sort(key=lambda m: (m.start, m.stop, m.type))
+        for i, m in enumerate(self.mentions):
+            m.mention_id = i
+
     def tokens_in(self, start: int, stop: int) -> list[Token]:
         """Tokens lying inside the character span [start, stop)."""
         i = bisect_left(self.tokens, start, key=lambda t: t.start)

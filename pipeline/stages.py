@@ -10,7 +10,7 @@ from collections.abc import Callable
 from .lemmatize import lemmatize
 from .ner import ner
 from .ner_rules import ner_rules
-from .normalize.countries import countries
+from .normalize.countries import countries, country_mentions
 from .normalize.figures import figures
 from .normalize.organizations import organizations
 from .normalize.persons import persons
@@ -25,6 +25,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("ner", ner),
     ("ner_rules", ner_rules),
     ("countries", countries),
+    ("country_mentions", country_mentions),
     ("organizations", organizations),
     ("persons", persons),
     ("figures", figures),

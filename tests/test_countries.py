@@ -177,3 +177,13 @@ def test_country_inside_hyphenated_name():
     doc = run("miss", "Титул «Мисс Америка-2013» завоевала студентка из Алабамы.")
     assert found(doc) == [("Америка", "US")]
     assert found(run("sv", "Он прилетел в Сан-Сальвадор.")) == []
+
+
+def test_countries_the_ner_missed_become_loc_mentions():
+    from conftest import analyse
+
+    doc = analyse("МИД РФ и власти КНР обсудили российско-китайские отношения.")
+    locs = {(m.text, m.type) for m in doc.mentions if m.type == "LOC"}
+    assert {("РФ", "LOC"), ("КНР", "LOC")} <= locs
+    assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
+    assert [m.start for m in doc.mentions] == sorted(m.start for m in doc.mentions)

@@ -21,9 +21,9 @@ import pycountry
 from razdel import tokenize as razdel_tokenize
 
 from .. import datafiles, models
-from ..inflect import feats_of
+from ..inflect import feats_of, nominative_phrase
 from ..lemmatize import normal_word
-from ..records import Country, Document, Token
+from ..records import Country, Document, Mention, Token
 
 MAX_WORDS = 8
 KEY_POS = {"NOUN", "ADJF", "PRTF"}  # parses whose normal form may stand for an alias word
@@ -337,4 +337,24 @@ def countries(docs: list[Document]) -> list[Document]:
     for doc in docs:
         names, covered = find_names(doc)
         doc.countries = sorted(names + find_adjectives(doc, covered), key=lambda c: (c.start, c.stop))
+    return docs
+
+
+def country_mentions(docs: list[Document]) -> list[Document]:
+    """Country mentions the NER model missed become LOC mentions too.
+
+    The gazetteer finds countries slovnet does not tag (abbreviations, state adjectives,
+    names inside organizations); NEREL counts them all as location entities."""
+    for doc in docs:
+        locs = [(m.start, m.stop) for m in doc.mentions if m.type == "LOC"]
+        added = False
+        for c in doc.countries:
+            if any(start < c.stop and c.start < stop for start, stop in locs):
+                continue
+            tokens = doc.tokens_in(c.start, c.stop)
+            normal = nominative_phrase(doc.text, tokens) if tokens else c.text
+            doc.mentions.append(Mention(0, doc.sent_at(c.start), c.start, c.stop, c.text, "LOC", normal))
+            added = True
+        if added:
+            doc.sort_mentions()
     return docs
