@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 from . import datafiles, models
-from .chunks import sentences_bounded
+from .chunks import map_by_length, sentences_bounded
 from .records import Document
 
 TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
@@ -83,7 +83,7 @@ def lemmatize(docs: list[Document]) -> list[Document]:
     sents = [sent for doc in docs for sent in sentences_bounded(doc.tokens)]
     tagger = models.morph_tagger()
     tagger.batch_size = TAG_BATCH
-    markups = tagger.map([[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
+    markups = map_by_length(tagger.map, [[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
     for sent, markup in zip(sents, markups):
         for tok, tagged in zip(sent, markup.tokens):
             tok.pos = tagged.pos

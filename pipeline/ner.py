@@ -5,7 +5,7 @@ Mentions get the nominative `normal` form; the normalizers build on them.
 from __future__ import annotations
 
 from . import models
-from .chunks import sentence_runs
+from .chunks import map_by_length, sentence_runs
 from .inflect import nominative_phrase
 from .records import Document, Mention
 
@@ -17,7 +17,7 @@ def ner(docs: list[Document]) -> list[Document]:
     runs = [(doc, run) for doc in docs for run in sentence_runs(doc.tokens)]
     tagger = models.ner_tagger()
     tagger.batch_size = NER_BATCH
-    markups = tagger.map([doc.text[run[0].start:run[-1].stop] for doc, run in runs])
+    markups = map_by_length(tagger.map, [doc.text[run[0].start:run[-1].stop] for doc, run in runs])
     for doc in docs:
         doc.mentions = []
     for (doc, run), markup in zip(runs, markups):
