@@ -319,7 +319,7 @@ def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
 
 BRACKETED = re.compile(r"\s*\(([^()\n]{2,80})\)")
 LATIN_NAME = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,7}$")
-DOMAIN = re.compile(r"^[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(ru|com|net|org|ua|info|io)$")
+DOMAIN = re.compile(r"(?<![\w./@-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(?:ru|com|net|org|ua|info|io)(?![\w/.@-]|\.\w)")
 
 
 def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
@@ -352,14 +352,35 @@ def domain_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """News sites named by their domain (`vc.ru`, `infox.ru`) are organizations."""
     taken = [(m.start, m.stop) for m in mentions]
     out = list(mentions)
-    for tok in doc.tokens:
-        if DOMAIN.match(tok.text) and not any(a < tok.stop and tok.start < b for a, b in taken):
-            before = doc.text[max(0, tok.start - 1):tok.start]
-            if before in ("/", "@", "."):
-                continue
-            new = make_mention(doc, tok.start, tok.stop, "ORG", normal=tok.text)
-            if new is not None:
-                out.append(new)
+    for match in DOMAIN.finditer(doc.text):
+        start, stop = match.span()
+        if any(a < stop and start < b for a, b in taken):
+            continue
+        new = make_mention(doc, start, stop, "ORG", normal=match.group())
+        if new is not None and (new.start, new.stop) == (start, stop):
+            out.append(new)
+    return out
+
+
+FUNCTION_WORDS = {"of", "and", "the", "for", "de", "du", "la", "le", "di", "von", "van", "&"}
+WIKI_QUOTED = re.compile(r"''([A-Z][^'\n]{0,60}[\w.])''")
+
+
+def wiki_quoted_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Wiki-style news sets foreign names in double apostrophes (`''Netflix''`); a Latin name
+    so marked that the model left untagged is most often a company, club or band."""
+    taken = [(m.start, m.stop) for m in mentions]
+    out = list(mentions)
+    for match in WIKI_QUOTED.finditer(doc.text):
+        start, stop = match.span(1)
+        words = match.group(1).split()
+        if len(words) > 4 or not all(w[:1].isupper() or w in FUNCTION_WORDS for w in words):
+            continue  # a title or a quotation, not a name
+        if any(a < stop and start < b for a, b in taken):
+            continue
+        new = make_mention(doc, start, stop, "ORG", normal=match.group(1))
+        if new is not None and (new.start, new.stop) == (start, stop):
+            out.append(new)
     return out
 
 
@@ -444,6 +465,7 @@ def apply(doc: Document) -> Document:
     mentions = join_split_names(doc, mentions)
     mentions = bracketed_names(doc, mentions)
     mentions = domain_names(doc, mentions)
+    mentions = wiki_quoted_names(doc, mentions)
     unique = {(m.start, m.stop, m.type): m for m in mentions}
     doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
     for i, m in enumerate(doc.mentions):

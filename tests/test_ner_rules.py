@@ -65,3 +65,22 @@ def test_mention_ids_follow_the_text():
     doc = process([make_document("t", "<t>", "В МВФ и ООН ответили.", b"x")], errors=[])[0]
     assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
     assert [m.start for m in doc.mentions] == sorted(m.start for m in doc.mentions)
+
+
+def test_latin_name_in_brackets_after_an_organization():
+    found = orgs_of("Доклад опубликовала Международная амнистия (Amnesty International) во вторник.")
+    assert "Amnesty International" in found
+
+
+def test_news_site_named_by_its_domain():
+    assert "vc.ru" in orgs_of("Как пишет vc.ru, сделка закрыта.")
+
+
+def test_wiki_quoted_latin_name_is_an_organization():
+    assert "Live Nation" in orgs_of("Тур организовала компания ''Live Nation'' в прошлом году.")
+    assert orgs_of("Статья называлась ''There shall never be slavery''.") == []
+
+
+def test_eu_tagged_as_place_becomes_an_organization():
+    doc = process([make_document("t", "<t>", "Решение примут в ЕС в марте.", b"x")], errors=[])[0]
+    assert ("ЕС", "ORG") in [(m.text, m.type) for m in doc.mentions]
