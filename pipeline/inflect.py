@@ -53,6 +53,9 @@ def nominative_word(word: str, pos: str, feats: tuple[tuple[str, str], ...], plu
     form = best.inflect(grams) or best.inflect({"nomn"})
     if form is None:
         return word
+    if form.word[:4] != normal_word(word)[:4]:  # `высшей` → `высшая`, not the lexeme's `высочайшая`
+        want = (form.tag.grammemes - {"Qual"}) | {"nomn"}
+        form = next((f for f in best.lexeme if f.word[:4] == normal_word(word)[:4] and want <= f.tag.grammemes), form)
     out = form.word
     if "ё" not in word.lower():
         out = out.replace("ё", "е")
