@@ -255,10 +255,13 @@ def trim_quotes(doc: Document, start: int, stop: int) -> tuple[int, int]:
             if not any(q in inner for q in QUOTES):
                 start, stop = start + 1, stop - 1
                 continue
-        if text and text[-1] in CLOSE_QUOTES and sum(text.count(q) for q in OPEN_QUOTES) < sum(text.count(q) for q in CLOSE_QUOTES):
+        if text and text[-1] in CLOSE_QUOTES and (
+                sum(text.count(q) for q in "«„") < sum(text.count(q) for q in "»“”")
+                or text[-1] in "\"'" and text.count(text[-1]) % 2 == 1):
             stop -= 1
             continue
-        if text and text[0] in OPEN_QUOTES and not any(q in text[1:] for q in CLOSE_QUOTES):
+        if text and text[0] in OPEN_QUOTES and (not any(q in text[1:] for q in CLOSE_QUOTES)
+                                                or text[0] in "\"'" and text.count(text[0]) % 2 == 1):
             start += 1
             continue
         break
