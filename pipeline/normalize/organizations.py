@@ -139,7 +139,7 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
     out = {}
     for a, b in zip(orgs, orgs[1:]):
         between = doc.text[a.stop:b.start]
-        if between.strip() == "(" and doc.text[b.stop:b.stop + 1] == ")" and len(b.text) < len(a.text):
+        if QUOTES_RE.sub("", between).strip() == "(" and doc.text[b.stop:b.stop + 1] == ")" and len(b.text) < len(a.text):
             out.setdefault(fold(b.text), a)
     return out
 
