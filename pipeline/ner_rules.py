@@ -129,7 +129,7 @@ class Sent:
 
 def chain_end(sent: Sent, k: int) -> int:
     """Index after a genitive chain that starts at token k (k itself if none)."""
-    toks, n, end = sent.tokens, len(sent.tokens), k
+    toks, n, end, first = sent.tokens, len(sent.tokens), k, k
     while k < n and k - end <= MAX_CHAIN:
         tok = toks[k]
         m = sent.mention_at.get(k)
@@ -139,6 +139,9 @@ def chain_end(sent: Sent, k: int) -> int:
             continue
         if m is not None and m.type == "PER":
             break
+        if toks[k].text == "и" and end > first and k + 1 < n and toks[k + 1].pos == "NOUN" \
+                and case_of(toks[k + 1]) == "Gen" and lemma_of(toks[k + 1]) not in heads():
+            k += 1  # `института этнологии и антропологии`
         j = k
         while j < n and toks[j].pos in ("ADJ", "DET") and case_of(toks[j]) == "Gen":
             j += 1
@@ -149,7 +152,10 @@ def chain_end(sent: Sent, k: int) -> int:
             if lemma_of(toks[j]) in place_nouns() and k < n and toks[k].text[:1].isupper() and k not in sent.mention_at:
                 k = end = k + 1  # `штата Массачусетс`
             continue
-        if toks[k].text in ("имени", "им.") and k + 1 < n and toks[k + 1].text[:1].isupper():
+        if toks[k].text == "им" and k + 2 < n and toks[k + 1].text == "." and toks[k + 2].text[:1].isupper():
+            k += 1  # razdel splits `им.`
+        if toks[k].text in ("имени", "им.", ".") and k + 1 < n and toks[k + 1].text[:1].isupper() \
+                and (toks[k].text != "." or toks[k - 1].text == "им"):
             j = k + 1
             while j < n and (toks[j].text[:1].isupper() or toks[j].text == "."):
                 j += 1
