@@ -244,7 +244,12 @@ def split_brackets(doc: Document, m: Mention) -> list[tuple[int, int]]:
     if i <= 0:
         return [(m.start, m.stop)]
     spans = [(m.start, m.start + len(text[:i].rstrip()))]
-    j = text.find(")", i)
+    depth, j = 0, -1
+    for k in range(i, len(text)):  # the matching bracket: `(James (Buddy) McGirt)`
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            j = k
+            break
     if j > i + 1:
         inner = text[i + 1:j].strip()
         a = m.start + text.index(inner, i)

@@ -52,3 +52,9 @@ def test_female_surname_in_the_nominative():
     (found,) = persons("Об этом рассказала Наталье Сергуниной её помощница.")
     p = found[0]
     assert (p.normal, p.first, p.last) == ("Наталья Сергунина", "Наталья", "Сергунина")
+
+
+def test_one_word_links_to_the_full_name_with_that_surname():
+    (found,) = persons("Премьер Борис Джонсон прибыл в Брюссель. Джонсон провёл там два часа.")
+    ids = [p.person_id for p in found]
+    assert len(found) == 2 and ids[0] == ids[1] == "dzhonson-boris"

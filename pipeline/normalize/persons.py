@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from slugify import slugify
 
 from .. import models
-from ..inflect import nominative_token
+from ..inflect import feats_of, nominative_token
 from ..records import Document, Mention, Person, Token
 
 ROLES = ("Name", "Patr", "Surn")
@@ -27,18 +27,20 @@ class Parts:
     last: str = ""
 
 
-def role_of(word: str) -> str:
-    """Name, Patr or Surn if some parse of the word says so (likeliest first), else ''."""
+def roles_of(word: str) -> frozenset[str]:
+    """Name, Patr and Surn that some dictionary parse of the word carries."""
     if len(word) < 2 or not word[:1].isupper():
-        return ""
+        return frozenset()
     word = word.lower().replace("ё", "е")
     if not models.analyzer().word_is_known(word):
-        return ""  # guesses from the ending are not worth a role
-    for p in models.parse(word):
-        for role in ROLES:
-            if role in p.tag.grammemes:
-                return role
-    return ""
+        return frozenset()  # guesses from the ending are not worth a role
+    return frozenset(r for p in models.parse(word) for r in ROLES if r in p.tag.grammemes)
+
+
+def role_of(word: str) -> str:
+    """The likeliest role of a word alone: a surname before a first name (`Джонсон`)."""
+    roles = roles_of(word)
+    return next((r for r in ("Surn", "Name", "Patr") if r in roles), "")
 
 
 def words_of(doc: Document, m: Mention) -> list[tuple[str, str]]:
@@ -57,6 +59,8 @@ def words_of(doc: Document, m: Mention) -> list[tuple[str, str]]:
 
 
 def nominative_name(tok: Token) -> str:
+    if feats_of(tok).get("Case") == "Nom":
+        return tok.text  # already nominative: inflecting would guess (`Квачков` is no plural of квачок)
     if tok.pos in ("NOUN", "PROPN", "ADJ"):
         return nominative_token(tok, plural=False)
     return tok.text
@@ -73,7 +77,13 @@ def split_name(words: list[tuple[str, str]]) -> Parts:
         return Parts(noms[0], noms[1] if len(words) > 2 else "", noms[-1])
     rest = []
     for i, (word, nom) in enumerate(words):
-        role = role_of(word)
+        roles = roles_of(word)
+        if len(words) > 1 and i == 0 and "Name" in roles:
+            role = "Name"  # the first of several words is a first name when it can be one
+        elif i == len(words) - 1 and "Surn" in roles:
+            role = "Surn"
+        else:
+            role = next((r for r in ("Patr", "Name", "Surn") if r in roles), "")
         if role == "Name" and not parts.first:
             parts.first = nom
         elif role == "Patr" and not parts.middle:
@@ -102,6 +112,19 @@ def key_of(parts: Parts) -> str:
     return slugify(f"{parts.last} {parts.first}".strip()) or "person"
 
 
+def surname_keys(full: dict[str, set[str]], surname: str) -> set[str]:
+    """Keys of the full names in the article with this surname, allowing for a nominative
+    guessed differently for an unknown foreign name (`Мендонс` / `Мендонса`)."""
+    word = fold(surname)
+    if word in full:
+        return full[word]
+    if models.analyzer().word_is_known(word):
+        return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
+    return {k for last, keys in full.items() for k in keys
+            if len(word) >= 5 and len(last) >= 5 and (last.startswith(word) or word.startswith(last))
+            and abs(len(last) - len(word)) <= 1}
+
+
 def persons_of(doc: Document) -> list[Person]:
     mentions = [m for m in doc.mentions if m.type == "PER"]
     all_words = [words_of(doc, m) for m in mentions]
@@ -117,12 +140,12 @@ def persons_of(doc: Document) -> list[Person]:
     for m, p, words in zip(mentions, parts, all_words):
         key = key_of(p)
         if p.last and (not p.first or len(p.first.rstrip(".")) == 1):
-            same = {k for k in full.get(fold(p.last), set())
+            same = {k for k in surname_keys(full, p.last)
                     if not p.first or k.split("-")[-1][:1] == slugify(p.first)[:1]}
             if len(same) == 1:
                 key = next(iter(same))
-        elif p.first and not p.last:
-            same = by_first.get(fold(p.first), set())
+        elif p.first and not p.last:  # one word: a surname named in full before, else a first name
+            same = surname_keys(full, p.first) or by_first.get(fold(p.first), set())
             if len(same) == 1:
                 key = next(iter(same))
         normal = " ".join(nom for _, nom in words) or m.normal
