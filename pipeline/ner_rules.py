@@ -143,7 +143,7 @@ def chain_end(sent: Sent, k: int) -> int:
                 and case_of(toks[k + 1]) == "Gen" and lemma_of(toks[k + 1]) not in heads():
             k += 1  # `института этнологии и антропологии`
         j = k
-        while j < n and toks[j].pos in ("ADJ", "DET") and case_of(toks[j]) == "Gen":
+        while j < n and toks[j].pos == "ADJ" and case_of(toks[j]) == "Gen":
             j += 1
         if j < n and ((toks[j].pos in NAME_POS and case_of(toks[j]) == "Gen") or
                       (is_abbr(toks[j]) and toks[j].pos in NAME_POS | {"X"})) \
@@ -157,8 +157,8 @@ def chain_end(sent: Sent, k: int) -> int:
         if toks[k].text in ("имени", "им.", ".") and k + 1 < n and toks[k + 1].text[:1].isupper() \
                 and (toks[k].text != "." or toks[k - 1].text == "им"):
             j = k + 1
-            while j < n and (toks[j].text[:1].isupper() or toks[j].text == "."):
-                j += 1
+            while j < n and (toks[j].text[:1].isupper() or toks[j].text == "." and len(toks[j - 1].text) == 1):
+                j += 1  # `имени Пушкина`, `им. А. П. Чехова`
             k = end = j
             continue
         break
