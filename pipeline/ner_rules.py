@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import datafiles
 from .inflect import feats_of, nominative_phrase
-from .normalize.organizations import curated_key, fold, single_word_aliases
+from .normalize.organizations import curated_key, fold, multi_word_aliases, single_word_aliases, word_lemma
 from .normalize.persons import role_of
 from .records import Document, Mention, Token
 
@@ -194,6 +194,20 @@ def latin_name(sent: Sent, k: int) -> tuple[int, int] | None:
     return (k, j) if j > k else None
 
 
+def word_keys(tok: Token) -> tuple[str, str]:
+    return lemma_of(tok), word_lemma(fold(tok.text))
+
+
+def curated_phrase(toks: list[Token], h: int) -> int:
+    """Index after a curated name of several words starting at token h, or 0."""
+    words = [t for t in toks[h:h + 7] if any(ch.isalnum() for ch in t.text)]
+    for first in word_keys(toks[h]):
+        for key in multi_word_aliases().get(first, ()):
+            if len(words) >= len(key) and all(k in word_keys(t) for k, t in zip(key, words)):
+                return toks.index(words[len(key) - 1]) + 1
+    return 0
+
+
 def candidates(sent: Sent) -> list[tuple[int, int, str]]:
     """Token ranges of organizations found by the rules, with the rule's name."""
     out = []
@@ -201,6 +215,9 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
     for h, tok in enumerate(toks):
         lemma = lemma_of(tok)
         head = hs.get(lemma) if tok.pos in NAME_POS else None
+        phrase_end = curated_phrase(toks, h) if tok.text[:1].isupper() else 0
+        if phrase_end:
+            out.append((h, phrase_end, "alias"))  # `Голос Америки`, `Эхо Москвы`
         if head is not None or tok.text in forms:
             name = quoted_name(sent, h + 1)
             if name is None and tok.text in forms:

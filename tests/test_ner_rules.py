@@ -84,3 +84,7 @@ def test_wiki_quoted_latin_name_is_an_organization():
 def test_eu_tagged_as_place_becomes_an_organization():
     doc = process([make_document("t", "<t>", "Решение примут в ЕС в марте.", b"x")], errors=[])[0]
     assert ("ЕС", "ORG") in [(m.text, m.type) for m in doc.mentions]
+
+
+def test_curated_name_of_several_words_is_found():
+    assert "Голоса Америки" in orgs_of("Об этом он рассказал корреспонденту Голоса Америки в понедельник.")

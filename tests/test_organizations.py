@@ -68,3 +68,9 @@ def test_key_does_not_depend_on_the_batch():
     together = process([make_document("a", "<a>", text_a, b"a"), make_document("b", "<b>", text_b, b"b")], errors=[])
     alone = orgs(text_b, "b")
     assert {o.org_id for o in together[1].organizations} == {o.org_id for o in alone}
+
+
+def test_short_reference_takes_the_key_of_the_one_body_named_before():
+    found = orgs("Доклад МАГАТЭ опубликован в среду. По данным Агентства, запасы урана выросли.")
+    keys = {o.text: o.org_id for o in found}
+    assert keys.get("Агентства") == keys["МАГАТЭ"] == "magate"

@@ -107,6 +107,17 @@ def dependent_heads() -> frozenset[str]:
     return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv") if r["alone"] == "0")
 
 
+@lru_cache(maxsize=1)
+def multi_word_aliases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Curated names of several words as lemma sequences, indexed by their first lemma."""
+    _, by_lemmas = aliases()
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for key in by_lemmas:
+        if 2 <= len(key) <= 6:
+            out.setdefault(key[0], []).append(key)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
 @lru_cache(maxsize=100_000)
 def curated_key(text: str) -> str:
     """The curated key of a name, or '' when the alias file does not know it."""
@@ -168,12 +179,14 @@ def short_reference(doc: Document, m: Mention) -> str:
 
 
 def referent(orgs: list[Mention], keys: list[str], i: int, lemma: str) -> str:
-    """The key of the nearest organization before mention i whose name has the word `lemma`."""
-    for j in range(i - 1, -1, -1):
+    """The key of the one organization named before mention i with the word `lemma` in its
+    name; '' when none or several (`Суда` after two courts is left alone)."""
+    found = set()
+    for j in range(i):
         words = key_words().get(keys[j]) or set(keys[j].split("-"))
         if (lemma in words or slugify(lemma) in words) and keys[j] != keys[i]:
-            return keys[j]
-    return ""
+            found.add(keys[j])
+    return next(iter(found)) if len(found) == 1 else ""
 
 
 def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
