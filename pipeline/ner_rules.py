@@ -56,6 +56,19 @@ def names_a_place(doc: Document, start: int, stop: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def thing_nouns() -> frozenset[str]:
+    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_not_after.tsv"))
+
+
+def follows_a_thing(doc: Document, start: int) -> bool:
+    """The name comes right after `шаттл`, `станция`, `аэропорт`… (quotes between allowed)."""
+    i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
+    while i >= 0 and doc.tokens[i].text in QUOTES:
+        i -= 1
+    return i >= 0 and doc.tokens[i].pos == "NOUN" and lemma_of(doc.tokens[i]) in thing_nouns()
+
+
+@lru_cache(maxsize=1)
 def place_nouns() -> frozenset[str]:
     return frozenset(r["lemma"] for r in datafiles.read_tsv("org_place_nouns.tsv"))
 
@@ -322,7 +335,8 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
             continue
         for start, stop in split_brackets(doc, m):
             start, stop = trim_quotes(doc, start, stop)
-            if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)):
+            if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
+                                    or follows_a_thing(doc, start)):
                 continue
             if (start, stop) == (m.start, m.stop):
                 out.append(m)
