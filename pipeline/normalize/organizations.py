@@ -103,8 +103,10 @@ def generic_heads() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def dependent_heads() -> frozenset[str]:
-    """Heads that name a body only with a dependent (`агентство`, `комиссия`): alone, they refer back."""
-    return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv") if r["alone"] == "0")
+    """Heads that name a body only with a name (`агентство`, `фонд`): alone, they refer back.
+    Generic bodies (`суд`, `комитет`) are left alone: another court may be meant."""
+    return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv")
+                     if r["alone"] == "0" and r["lower"] != "1")
 
 
 @lru_cache(maxsize=1)
