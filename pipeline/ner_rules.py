@@ -2,11 +2,17 @@
 
 slovnet misses generic bodies (`полиция`, `правительство Израиля`), cuts genitive chains
 (`Министерства обороны` of `Министерства обороны Соединённого Королевства`), glues an
-abbreviation in brackets to the full name and often skips well-known abbreviations.
-News annotation (NEREL) takes the name inside quotes without its descriptor
-(`партии «Яблоко»` → `Яблоко`) and the abbreviation in brackets as a mention of its own;
-these rules follow it. Plain pattern matching over the tagged tokens: fast and
-independent of yargy's pymorphy2 morphology.
+abbreviation in brackets to the full name, takes `ЕС` for a place and skips many
+well-known abbreviations. News annotation (NEREL) takes the name inside quotes without its
+descriptor (`партии «Яблоко»` → `Яблоко`) and the abbreviation in brackets as a mention of
+its own; these rules follow it. In order: clean the model's mentions (brackets, stray quotes,
+non-organizations, curated organizations tagged as places), find candidates per sentence
+(head noun + adjectives + genitive chain, quoted or Latin name after a descriptor or legal
+form, curated names), merge them (a candidate replaces a model ORG it extends), extend a body
+over the country after it (`МИД России`), join surname-first names the model splits, add
+names in brackets, domains and wiki-quoted Latin names. The word lists live in
+`data/org_*.tsv`. Plain matching over the tagged tokens rather than yargy: as fast, and
+free of yargy's pymorphy2 morphology, which breaks on Python 3.12+.
 """
 from __future__ import annotations
 
@@ -253,7 +259,7 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
                 continue
             if head.lower is False and not any(t.text[:1].isupper() for t in toks[start:end]):
                 continue  # `палата интенсивной терапии` is a ward, `Счётная палата` a body
-            if head.quoted and not head.alone and (is_abbr(toks[h + 1]) or not any(
+            if head.quoted and not head.alone and (h + 1 == len(toks) or is_abbr(toks[h + 1]) or not any(
                     t.text[:1].isupper() for t in toks[h + 1:end])):
                 continue  # `агентство АКРА`: the name is the mention; `объединение усилий`: no name
             out.append((start, end, "head"))
