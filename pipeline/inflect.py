@@ -34,7 +34,7 @@ def recover_shape(word: str, like: str) -> str:
     return word
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def nominative_word(word: str, pos: str, feats: tuple[tuple[str, str], ...], plural: bool | None = None) -> str:
     """`word` in the nominative, keeping its number (or forcing it), shaped like `word`."""
     feats_d = dict(feats)

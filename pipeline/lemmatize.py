@@ -49,7 +49,7 @@ def normal_word(word: str) -> str:
     return word.lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
     """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse."""
     if pos in KEEP_AS_IS or not any(ch.isalpha() for ch in word):
@@ -83,7 +83,8 @@ def lemmatize(docs: list[Document]) -> list[Document]:
     sents = [sent for doc in docs for sent in sentences_bounded(doc.tokens)]
     tagger = models.morph_tagger()
     tagger.batch_size = TAG_BATCH
-    markups = map_by_length(tagger.map, [[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
+    with models.one_blas_thread():
+        markups = map_by_length(tagger.map, [[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
     for sent, markup in zip(sents, markups):
         for tok, tagged in zip(sent, markup.tokens):
             tok.pos = tagged.pos

@@ -7,9 +7,11 @@ Python 3.12+.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 import pymorphy3
+from threadpoolctl import threadpool_limits
 
 
 @lru_cache(maxsize=None)
@@ -38,9 +40,20 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def parse(word: str) -> tuple:
-    """pymorphy3 parses of a word, cached: news repeats its words a lot.
+    """pymorphy3 parses of a word, cached for the words news repeats most.
 
-    Bounded: parses are heavy (about 1 KB a word), and a worker must stay small."""
+    Small: parses are heavy (kilobytes a word) and with DAWG2 cheap to redo."""
     return tuple(analyzer().parse(word))
+
+
+@contextmanager
+def one_blas_thread():
+    """Run the taggers' matrix products on one thread.
+
+    Their matrices are small: BLAS threads win nothing and, on a busy machine or beside
+    other workers, fight for the cores (the same batch took 4x longer with two threads
+    on a loaded 2-core machine). Parallelism comes from worker processes instead."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

@@ -17,7 +17,8 @@ def ner(docs: list[Document]) -> list[Document]:
     runs = [(doc, run) for doc in docs for run in sentence_runs(doc.tokens)]
     tagger = models.ner_tagger()
     tagger.batch_size = NER_BATCH
-    markups = map_by_length(tagger.map, [doc.text[run[0].start:run[-1].stop] for doc, run in runs])
+    with models.one_blas_thread():
+        markups = map_by_length(tagger.map, [doc.text[run[0].start:run[-1].stop] for doc, run in runs])
     for doc in docs:
         doc.mentions = []
     for (doc, run), markup in zip(runs, markups):
