@@ -62,6 +62,34 @@ def names_a_place(doc: Document, start: int, stop: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def platforms() -> frozenset[str]:
+    return frozenset(fold(r["text"]) for r in datafiles.read_tsv("org_platforms.tsv"))
+
+
+PLATFORM_PREPS = {"в", "во", "на", "через"}
+
+
+def platform_used(doc: Document, start: int, stop: int) -> bool:
+    """`написал в Twitter`: the platform as a medium (a product), not the company."""
+    if fold(doc.text[start:stop]) not in platforms():
+        return False
+    i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
+    while i >= 0 and (doc.tokens[i].pos in ("ADJ", "DET") or lemma_of(doc.tokens[i]) in ("соцсеть", "сеть", "мессенджер")):
+        i -= 1  # `в своём Фейсбуке`, `в соцсети Weibo`
+    return i >= 0 and doc.tokens[i].text.lower() in PLATFORM_PREPS
+
+
+def trim_final_dot(doc: Document, start: int, stop: int) -> tuple[int, int]:
+    """The model sometimes takes the sentence's final dot into a name (`университете.`)."""
+    text = doc.text[start:stop]
+    if text.endswith(".") and len(text) > 1:
+        word = text[:-1].split()[-1] if text[:-1].split() else ""
+        if len(word) > 3 and word.isalpha():
+            return start, stop - 1
+    return start, stop
+
+
+@lru_cache(maxsize=1)
 def thing_nouns() -> frozenset[str]:
     return frozenset(r["lemma"] for r in datafiles.read_tsv("org_not_after.tsv"))
 
@@ -341,8 +369,9 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
             continue
         for start, stop in split_brackets(doc, m):
             start, stop = trim_quotes(doc, start, stop)
+            start, stop = trim_final_dot(doc, start, stop)
             if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
-                                    or follows_a_thing(doc, start)):
+                                    or follows_a_thing(doc, start) or platform_used(doc, start, stop)):
                 continue
             if (start, stop) == (m.start, m.stop):
                 out.append(m)

@@ -88,3 +88,7 @@ def test_eu_tagged_as_place_becomes_an_organization():
 
 def test_curated_name_of_several_words_is_found():
     assert "Голоса Америки" in orgs_of("Об этом он рассказал корреспонденту Голоса Америки в понедельник.")
+
+
+def test_platform_as_a_medium_is_not_an_organization():
+    assert "Twitter" not in orgs_of("Президент написал в Twitter, что встреча состоится.")
