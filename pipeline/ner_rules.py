@@ -538,7 +538,7 @@ def apply(doc: Document) -> Document:
         sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
         for a, b, rule in candidates(sent):
             start, stop = trim_quotes(doc, toks[a].start, toks[b - 1].stop)
-            if stop > start:
+            if stop > start and not platform_used(doc, start, stop) and not follows_a_thing(doc, start):
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)
