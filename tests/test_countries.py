@@ -185,5 +185,6 @@ def test_countries_the_ner_missed_become_loc_mentions():
     doc = analyse("МИД РФ и власти КНР обсудили российско-китайские отношения.")
     locs = {(m.text, m.type) for m in doc.mentions if m.type == "LOC"}
     assert {("РФ", "LOC"), ("КНР", "LOC")} <= locs
+    assert not [m for m in doc.mentions if m.text.startswith("российско")]  # adjectives stay out
     assert [m.mention_id for m in doc.mentions] == list(range(len(doc.mentions)))
     assert [m.start for m in doc.mentions] == sorted(m.start for m in doc.mentions)

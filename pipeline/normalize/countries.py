@@ -341,15 +341,19 @@ def countries(docs: list[Document]) -> list[Document]:
 
 
 def country_mentions(docs: list[Document]) -> list[Document]:
-    """Country mentions the NER model missed become LOC mentions too.
+    """Country names the NER model missed become LOC mentions too.
 
-    The gazetteer finds countries slovnet does not tag (abbreviations, state adjectives,
-    names inside organizations); NEREL counts them all as location entities."""
+    The gazetteer finds names slovnet does not tag (abbreviations, names inside
+    organizations). State adjectives stay out of the mentions (NEREL marks them, other
+    corpora do not: they are named entities only by NEREL's convention), and so does
+    the EU, an organization."""
     for doc in docs:
         locs = [(m.start, m.stop) for m in doc.mentions if m.type == "LOC"]
+        orgs = {(m.start, m.stop) for m in doc.mentions if m.type == "ORG"}
         added = False
         for c in doc.countries:
-            if any(start < c.stop and c.start < stop for start, stop in locs):
+            if (c.form != "name" or c.iso2 == "EU" or (c.start, c.stop) in orgs
+                    or any(start < c.stop and c.start < stop for start, stop in locs)):
                 continue
             tokens = doc.tokens_in(c.start, c.stop)
             normal = nominative_phrase(doc.text, tokens) if tokens else c.text
