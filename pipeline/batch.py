@@ -80,18 +80,30 @@ def process(docs: list[Document], errors: list[Error]) -> list[Document]:
     return docs
 
 
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process. VmHWM, not ru_maxrss: Linux carries ru_maxrss
+    across exec, so a worker spawned by a big parent would report the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def process_batch(docs: list[Document]) -> BatchResult:
     """One batch to rows: the unit of work sent to workers."""
     result = BatchResult(rows={name: [] for name in rows.schema()})
     for doc in process(docs, result.errors):
         for name, doc_rows in rows.rows_of(doc).items():
-            cols = rows.columns(name)
-            result.rows[name].extend(tuple(row.get(c, "") for c in cols) for row in doc_rows)
+            result.rows[name].extend(doc_rows)
         result.summary.articles += 1
         result.summary.tokens += len(doc.tokens)
         result.summary.entities += len(doc.mentions)
         result.summary.figures += len(doc.figures)
-    result.summary.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result.summary.peak_mb = peak_memory_mb()
     return result
 
 
