@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -150,6 +151,15 @@ def update_tables(new: dict[str, pd.DataFrame], out: Path, sources: set[str], fm
     atomic_write(out / "datapackage.json", lambda f: f.write(descriptor))
 
 
+@lru_cache(maxsize=1)
+def file_mode() -> int:
+    """What open() would give a new file (0o644 under the usual umask): mkstemp's 0o600
+    would hide the tables from other users and services."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, write, encoding: str | None = "utf-8") -> None:
     """Call `write(file)` on a temp file beside `path`, then move it into place.
 
@@ -162,6 +172,7 @@ def atomic_write(path: Path, write, encoding: str | None = "utf-8") -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -83,6 +83,14 @@ def test_rerun_is_byte_identical(tmp_path):
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
 
 
+def test_tables_are_readable_by_others_as_open_would_make_them(tmp_path):
+    target = tmp_path / "t.csv"
+    export.atomic_write(target, lambda f: f.write("x\n"))
+    plain = tmp_path / "plain.csv"
+    plain.write_text("x\n")
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     target = tmp_path / "t.csv"
     target.write_text("old\n", encoding="utf-8")
