@@ -24,3 +24,9 @@ def read_tsv(name: str) -> tuple[dict[str, str], ...]:
     with open(path(name), encoding="utf-8", newline="") as f:
         lines = [line for line in f if line.strip() and not line.startswith("#")]
     return tuple(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=None)
+def column(name: str, col: str) -> frozenset[str]:
+    """The values of one column of a TSV word list, as a set to test membership."""
+    return frozenset(row[col] for row in read_tsv(name))

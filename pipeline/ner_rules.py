@@ -52,7 +52,7 @@ def heads() -> dict[str, Head]:
 
 @lru_cache(maxsize=1)
 def not_heads() -> frozenset[str]:
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_not_heads.tsv"))
+    return datafiles.column("org_not_heads.tsv", "lemma")
 
 
 def names_a_place(doc: Document, start: int, stop: int) -> bool:
@@ -91,7 +91,7 @@ def trim_final_dot(doc: Document, start: int, stop: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def thing_nouns() -> frozenset[str]:
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_not_after.tsv"))
+    return datafiles.column("org_not_after.tsv", "lemma")
 
 
 def follows_a_thing(doc: Document, start: int) -> bool:
@@ -104,12 +104,12 @@ def follows_a_thing(doc: Document, start: int) -> bool:
 
 @lru_cache(maxsize=1)
 def place_nouns() -> frozenset[str]:
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_place_nouns.tsv"))
+    return datafiles.column("org_place_nouns.tsv", "lemma")
 
 
 @lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
-    return frozenset(r["form"] for r in datafiles.read_tsv("org_legal_forms.tsv"))
+    return datafiles.column("org_legal_forms.tsv", "form")
 
 
 @lru_cache(maxsize=1)
@@ -120,13 +120,13 @@ def not_orgs() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def chain_stop() -> frozenset[str]:
     """Genitive nouns that end a chain: time, amounts and parts are not part of a name."""
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_chain_stop.tsv"))
+    return datafiles.column("org_chain_stop.tsv", "lemma")
 
 
 @lru_cache(maxsize=1)
 def adj_stop() -> frozenset[str]:
     """Adjectives before a head that describe rather than name (`новое правительство`)."""
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("org_adj_stop.tsv"))
+    return datafiles.column("org_adj_stop.tsv", "lemma")
 
 
 def lemma_of(tok: Token) -> str:

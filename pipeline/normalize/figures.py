@@ -105,17 +105,17 @@ def compound_rests() -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=None)
 def identifiers() -> frozenset[str]:
-    return frozenset(r["word"] for r in datafiles.read_tsv("figures_identifiers.tsv"))
+    return datafiles.column("figures_identifiers.tsv", "word")
 
 
 @lru_cache(maxsize=None)
 def months() -> frozenset[str]:
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("figures_months.tsv"))
+    return datafiles.column("figures_months.tsv", "lemma")
 
 
 @lru_cache(maxsize=None)
 def change_verbs() -> frozenset[str]:
-    return frozenset(r["lemma"] for r in datafiles.read_tsv("figures_change_verbs.tsv"))
+    return datafiles.column("figures_change_verbs.tsv", "lemma")
 
 
 # --- token helpers -------------------------------------------------------------------------
