@@ -216,7 +216,8 @@ def left_end(sent: Sent, h: int) -> int:
     """Index of the first agreeing adjective before the head."""
     toks, i = sent.tokens, h
     while i > 0 and adjective_like(toks[i - 1]) and agrees(toks[i - 1], toks[h]) \
-            and lemma_of(toks[i - 1]) not in adj_stop() and (i - 1) not in sent.mention_at:
+            and lemma_of(toks[i - 1]) not in adj_stop() \
+            and ((i - 1) not in sent.mention_at or sent.mention_at[i - 1] is sent.mention_at.get(h)):
         i -= 1
     return i
 
@@ -397,6 +398,95 @@ def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+@lru_cache(maxsize=1)
+def prep_heads() -> frozenset[str]:
+    return frozenset(h if h.isupper() else fold(h) for h in datafiles.column("org_prep_heads.tsv", "head"))
+
+
+@lru_cache(maxsize=1)
+def prep_stop() -> frozenset[str]:
+    return datafiles.column("org_prep_stop.tsv", "lemma")
+
+
+PREP_CASE = {"по": "Dat", "при": "Loc"}
+
+
+def takes_prep(doc: Document, m: Mention) -> bool:
+    """The body's head noun is one whose name goes on with `по …`/`при …` (`комитет`, `МВД`)."""
+    for tok in doc.tokens_in(m.start, m.stop):
+        if is_abbr(tok):
+            return tok.text in prep_heads()
+        if tok.pos in NAME_POS:
+            return lemma_of(tok) in prep_heads()
+    return False
+
+
+def after_a_body(doc: Document, start: int) -> bool:
+    """The name at `start` hangs in the genitive off a body's head noun (`комитета [Совета Федерации]`)."""
+    i = bisect_left(doc.tokens, start, key=lambda t: t.start)
+    return dependent_at(doc, start) and (lemma_of(doc.tokens[i - 1]) in heads() or lemma_of(doc.tokens[i - 1]) in prep_heads())
+
+
+def prep_phrase_end(sent: Sent, k: int) -> int:
+    """Index after `при президенте РФ`, `по обороне и безопасности`, `по Москве` from token k (k if none)."""
+    toks, n, end = sent.tokens, len(sent.tokens), k
+    for _ in range(2):  # `Совет при президенте РФ по развитию гражданского общества`
+        if end >= n or toks[end].text.lower() not in PREP_CASE:
+            break
+        case, j, last = PREP_CASE[toks[end].text.lower()], end + 1, end
+        while True:
+            i = j
+            while i < n and toks[i].pos == "ADJ" and case_of(toks[i]) == case:
+                i += 1
+            m = sent.mention_at.get(i)
+            if i < n and toks[i].pos in NAME_POS and case_of(toks[i]) == case \
+                    and lemma_of(toks[i]) not in prep_stop() and not (m is not None and m.type == "PER"):
+                j = last = chain_end(sent, i + 1)
+            else:
+                break
+            if j + 1 < n and toks[j].text in ("и", ","):
+                j += 1  # `по безопасности и противодействию коррупции`
+                continue
+            break
+        if last == end:
+            break
+        end = last
+    return end
+
+
+def extend_over_preps(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`комитет` + `по обороне`, `Совет` + `при президенте РФ`: the phrase is part of the body's name.
+    A body hanging in the genitive off another body's noun (`комитета [Совета Федерации] по …`) is
+    not extended: the phrase belongs to that noun. Names around an extended one go with it."""
+    ends: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.type == "ORG":
+            ends.setdefault(m.stop, []).append(m)
+    replace: dict[int, Mention] = {}
+    for stop, group in ends.items():
+        nxt = doc.text[stop:stop + 5]
+        if not (nxt.startswith(" по ") or nxt.startswith(" при ")):
+            continue
+        heads_ = [m for m in group if takes_prep(doc, m) and not after_a_body(doc, m.start)]
+        group = [m for m in group if any(m.start <= h.start for h in heads_)]  # and the names around them
+        if not group:
+            continue
+        sent_id = group[0].sent_id
+        toks = [t for t in doc.tokens if t.sent_id == sent_id]
+        sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
+        k = next((i for i, t in enumerate(toks) if t.start > stop), None)
+        if k is None:
+            continue
+        end = prep_phrase_end(sent, k)
+        if end == k:
+            continue
+        for m in group:
+            new = make_mention(doc, m.start, toks[end - 1].stop, "ORG")
+            if new is not None:
+                replace[id(m)] = new
+    return [replace.get(id(m), m) for m in mentions]
+
+
 BRACKETED = re.compile(r"\s*\(([^()\n]{2,80})\)")
 LATIN_NAME = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,7}$")
 DOMAIN = re.compile(r"(?<![\w./@-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(?:ru|com|net|org|ua|info|io)(?![\w/.@-]|\.\w)")
@@ -542,6 +632,7 @@ def apply(doc: Document) -> Document:
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)
+    mentions = extend_over_preps(doc, mentions)
     mentions = join_split_names(doc, mentions)
     mentions = bracketed_names(doc, mentions)
     mentions = domain_names(doc, mentions)

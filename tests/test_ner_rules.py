@@ -92,3 +92,17 @@ def test_curated_name_of_several_words_is_found():
 
 def test_platform_as_a_medium_is_not_an_organization():
     assert "Twitter" not in orgs_of("Президент написал в Twitter, что встреча состоится.")
+
+
+def test_prepositional_phrase_continues_a_body_name():
+    found = orgs_of("Проверку провело Главное управление МВД России по Самарской области.")
+    assert "Главное управление МВД России по Самарской области" in found
+    found = orgs_of("Законопроект одобрил комитет Госдумы по обороне и безопасности.")
+    assert "комитет Госдумы по обороне и безопасности" in found
+    found = orgs_of("Доклад подготовил Совет при президенте РФ по развитию гражданского общества.")
+    assert "Совет при президенте РФ по развитию гражданского общества" in found
+
+
+def test_adverbial_after_a_body_is_not_its_name():
+    found = orgs_of("Министерство обороны по данным источника отказалось от закупки.")
+    assert not any("данным" in f for f in found)
