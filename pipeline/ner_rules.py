@@ -372,6 +372,8 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
             start, stop = trim_quotes(doc, start, stop)
             start, stop = trim_final_dot(doc, start, stop)
             if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
+                                    or doc.text[start:stop] in legal_forms()  # `ПАО` alone names nothing
+                                    or not any(ch.isalpha() for ch in doc.text[start:stop])
                                     or follows_a_thing(doc, start) or platform_used(doc, start, stop)):
                 continue
             if (start, stop) == (m.start, m.stop):
@@ -497,10 +499,13 @@ def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     after an organization is the same organization, a mention of its own."""
     taken = [(m.start, m.stop) for m in mentions]
     out = list(mentions)
-    for m in mentions:
+    for m in out:  # grows: `Комитет … (КЗЖ) (Committee to Protect Journalists)`
         if m.type != "ORG":
             continue
-        match = BRACKETED.match(doc.text, m.stop)
+        at = m.stop
+        while at < len(doc.text) and doc.text[at] in CLOSE_QUOTES:
+            at += 1  # `газета «Ла стампа» (La Stampa)`
+        match = BRACKETED.match(doc.text, at)
         if not match:
             continue
         inner = match.group(1).strip()
@@ -618,7 +623,38 @@ def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, st
     return mentions
 
 
+def name_keys(text: str) -> set[str]:
+    folded = fold(text)
+    return {folded, word_lemma(folded)} if " " not in folded else {folded}
+
+
+def thing_names(doc: Document) -> set[str]:
+    """Names the text puts right after `шаттл`, `станция`…: the same name elsewhere in the article
+    (`после «Дискавери»`) is the same vehicle or place, not an organization."""
+    out: set[str] = set()
+    for m in doc.mentions:
+        if m.type == "ORG" and follows_a_thing(doc, m.start):
+            out |= name_keys(doc.text[m.start:m.stop])
+    toks = doc.tokens
+    for i, tok in enumerate(toks[:-2]):
+        if tok.pos in NAME_POS and toks[i + 1].text in OPEN_QUOTES and lemma_of(tok) in thing_nouns():
+            j = i + 2
+            while j < len(toks) and j < i + 2 + MAX_QUOTED and toks[j].text not in CLOSE_QUOTES \
+                    and toks[j].sent_id == tok.sent_id:
+                j += 1
+            if j < len(toks) and toks[j].text in CLOSE_QUOTES and j > i + 2:
+                out |= name_keys(doc.text[toks[i + 2].start:toks[j - 1].stop])  # `шаттл «Индевор»`
+    return out
+
+
+def drop_thing_names(doc: Document, mentions: list[Mention], things: set[str]) -> list[Mention]:
+    if not things:
+        return mentions
+    return [m for m in mentions if m.type != "ORG" or not name_keys(doc.text[m.start:m.stop]) & things]
+
+
 def apply(doc: Document) -> Document:
+    things = thing_names(doc)
     mentions = clean_model_mentions(doc)
     by_sent: dict[int, list[Token]] = {}
     for tok in doc.tokens:
@@ -637,6 +673,7 @@ def apply(doc: Document) -> Document:
     mentions = bracketed_names(doc, mentions)
     mentions = domain_names(doc, mentions)
     mentions = wiki_quoted_names(doc, mentions)
+    mentions = drop_thing_names(doc, mentions, things)
     unique = {(m.start, m.stop, m.type): m for m in mentions}
     doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
     for i, m in enumerate(doc.mentions):

@@ -106,3 +106,19 @@ def test_prepositional_phrase_continues_a_body_name():
 def test_adverbial_after_a_body_is_not_its_name():
     found = orgs_of("Министерство обороны по данным источника отказалось от закупки.")
     assert not any("данным" in f for f in found)
+
+
+def test_latin_name_in_brackets_after_a_quoted_name():
+    found = orgs_of("Об этом пишет итальянская газета «Коррьере делла Сера» (Corriere della Sera).")
+    assert "Corriere della Sera" in found
+
+
+def test_a_vehicle_name_stays_a_vehicle_across_the_article():
+    text = ("Шаттл «Индевор» вернулся на Землю. После «Индевора» в космос отправится ещё один корабль, "
+            "а «Индевор» передадут музею.")
+    assert not any("Индевор" in f for f in orgs_of(text))
+
+
+def test_a_legal_form_alone_is_not_an_organization():
+    found = orgs_of("Компания зарегистрирована как ПАО, сообщил её представитель.")
+    assert "ПАО" not in found
