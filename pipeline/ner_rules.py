@@ -62,6 +62,24 @@ def names_a_place(doc: Document, start: int, stop: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def building_heads() -> frozenset[str]:
+    return datafiles.column("org_building_heads.tsv", "lemma")
+
+
+PLACE_PREPS = {"в", "во", "перед", "пред", "у", "возле", "около", "напротив", "близ"}
+
+
+def names_a_building(doc: Document, start: int, stop: int) -> bool:
+    """`в Белом доме`, `перед Белым домом`, `во Дворце молодёжи`: after a preposition of place a name
+    headed by `дом`/`дворец` is the building, not the body that sits in it."""
+    head = next((t for t in doc.tokens_in(start, stop) if t.pos in NAME_POS), None)
+    if head is None or lemma_of(head) not in building_heads() or case_of(head) not in ("Loc", "Ins"):
+        return False
+    i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
+    return i >= 0 and doc.tokens[i].text.lower() in PLACE_PREPS
+
+
+@lru_cache(maxsize=1)
 def platforms() -> frozenset[str]:
     return frozenset(fold(r["text"]) for r in datafiles.read_tsv("org_platforms.tsv"))
 
@@ -372,6 +390,7 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
             start, stop = trim_quotes(doc, start, stop)
             start, stop = trim_final_dot(doc, start, stop)
             if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
+                                    or names_a_building(doc, start, stop)
                                     or doc.text[start:stop] in legal_forms()  # `ПАО` alone names nothing
                                     or not any(ch.isalpha() for ch in doc.text[start:stop])
                                     or follows_a_thing(doc, start) or platform_used(doc, start, stop)):
@@ -664,7 +683,8 @@ def apply(doc: Document) -> Document:
         sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
         for a, b, rule in candidates(sent):
             start, stop = trim_quotes(doc, toks[a].start, toks[b - 1].stop)
-            if stop > start and not platform_used(doc, start, stop) and not follows_a_thing(doc, start):
+            if stop > start and not platform_used(doc, start, stop) and not follows_a_thing(doc, start) \
+                    and not names_a_building(doc, start, stop):
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)

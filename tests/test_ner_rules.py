@@ -122,3 +122,8 @@ def test_a_vehicle_name_stays_a_vehicle_across_the_article():
 def test_a_legal_form_alone_is_not_an_organization():
     found = orgs_of("Компания зарегистрирована как ПАО, сообщил её представитель.")
     assert "ПАО" not in found
+
+
+def test_a_house_after_a_preposition_of_place_is_the_building():
+    assert "Белом доме" not in orgs_of("Вечером президент выступил в Белом доме перед журналистами.")
+    assert "Белый дом" in orgs_of("Белый дом заявил, что переговоры продолжатся.")
