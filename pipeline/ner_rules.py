@@ -376,6 +376,24 @@ def make_mention(doc: Document, start: int, stop: int, type_: str, normal: str |
     return Mention(0, tokens[0].sent_id, start, stop, doc.text[start:stop], type_, normal)
 
 
+def trim_leading_noun(doc: Document, start: int, stop: int) -> tuple[int, int]:
+    """`Член [общественного совета]`, `блоков [Хмельницкой АЭС]`: the model took the noun that governs
+    the body's name; a noun that heads no body is dropped when a body's head follows in the genitive."""
+    toks = doc.tokens_in(start, stop)
+    if len(toks) < 2 or toks[0].pos != "NOUN" or is_abbr(toks[0]):
+        return start, stop
+    first = lemma_of(toks[0])
+    if first in heads() or first in prep_heads() or first in single_word_aliases():
+        return start, stop
+    j = 1
+    while j < len(toks) and adjective_like(toks[j]) and case_of(toks[j]) == "Gen":
+        j += 1
+    named = j > 1 and toks[1].text[:1].isupper()  # `Брукхейвенской национальной лаборатории`
+    if j < len(toks) and toks[j].pos in NAME_POS and case_of(toks[j]) == "Gen" and (named or lemma_of(toks[j]) in heads()):
+        return toks[1].start, stop
+    return start, stop
+
+
 def clean_model_mentions(doc: Document) -> list[Mention]:
     """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped;
     a curated organization the model took for a place (`ЕС`, `Евросоюз`) becomes one."""
@@ -389,6 +407,8 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
         for start, stop in split_brackets(doc, m):
             start, stop = trim_quotes(doc, start, stop)
             start, stop = trim_final_dot(doc, start, stop)
+            if m.type == "ORG":
+                start, stop = trim_leading_noun(doc, start, stop)
             if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
                                     or names_a_building(doc, start, stop)
                                     or doc.text[start:stop] in legal_forms()  # `ПАО` alone names nothing

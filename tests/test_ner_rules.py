@@ -3,6 +3,7 @@ import pytest
 
 from pipeline.ingest import make_document
 from pipeline.run import process
+from pipeline import ner_rules
 
 
 def orgs_of(text: str) -> list[str]:
@@ -127,3 +128,12 @@ def test_a_legal_form_alone_is_not_an_organization():
 def test_a_house_after_a_preposition_of_place_is_the_building():
     assert "Белом доме" not in orgs_of("Вечером президент выступил в Белом доме перед журналистами.")
     assert "Белый дом" in orgs_of("Белый дом заявил, что переговоры продолжатся.")
+
+
+def test_a_noun_governing_a_named_body_is_not_part_of_it():
+    text = "Исследователи Брукхейвенской национальной лаборатории открыли новую частицу."
+    doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
+    start, stop = ner_rules.trim_leading_noun(doc, 0, len("Исследователи Брукхейвенской национальной лаборатории"))
+    assert text[start:stop] == "Брукхейвенской национальной лаборатории"
+    start, stop = ner_rules.trim_leading_noun(doc, 0, len("Исследователи"))
+    assert (start, stop) == (0, len("Исследователи"))
