@@ -112,12 +112,22 @@ def thing_nouns() -> frozenset[str]:
     return datafiles.column("org_not_after.tsv", "lemma")
 
 
+@lru_cache(maxsize=1)
+def quoted_thing_nouns() -> frozenset[str]:
+    return datafiles.column("org_not_after_quoted.tsv", "lemma")
+
+
 def follows_a_thing(doc: Document, start: int) -> bool:
-    """The name comes right after `шаттл`, `станция`, `аэропорт`… (quotes between allowed)."""
+    """The name comes right after `шаттл`, `станция`, `аэропорт`… (quotes between allowed), or in
+    quotes after `фильм`, `кинотеатр`, `марка`…"""
     i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
+    quoted = i >= 0 and doc.tokens[i].text in QUOTES
     while i >= 0 and doc.tokens[i].text in QUOTES:
         i -= 1
-    return i >= 0 and doc.tokens[i].pos == "NOUN" and lemma_of(doc.tokens[i]) in thing_nouns()
+    if i < 0 or doc.tokens[i].pos not in NAME_POS:
+        return False
+    lemma = lemma_of(doc.tokens[i])
+    return lemma in thing_nouns() and doc.tokens[i].pos == "NOUN" or quoted and lemma in quoted_thing_nouns()
 
 
 @lru_cache(maxsize=1)
@@ -676,13 +686,23 @@ def thing_names(doc: Document) -> set[str]:
             out |= name_keys(doc.text[m.start:m.stop])
     toks = doc.tokens
     for i, tok in enumerate(toks[:-2]):
-        if tok.pos in NAME_POS and toks[i + 1].text in OPEN_QUOTES and lemma_of(tok) in thing_nouns():
-            j = i + 2
-            while j < len(toks) and j < i + 2 + MAX_QUOTED and toks[j].text not in CLOSE_QUOTES \
+        if not (tok.pos in NAME_POS and toks[i + 1].text in OPEN_QUOTES
+                and (lemma_of(tok) in thing_nouns() or lemma_of(tok) in quoted_thing_nouns())):
+            continue
+        k = i + 1
+        while k < len(toks) and toks[k].text in OPEN_QUOTES:  # `кинотеатрах «Звезда», «Космос» и «Юность»`
+            j = k + 1
+            while j < len(toks) and j < k + 1 + MAX_QUOTED and toks[j].text not in CLOSE_QUOTES \
                     and toks[j].sent_id == tok.sent_id:
                 j += 1
-            if j < len(toks) and toks[j].text in CLOSE_QUOTES and j > i + 2:
-                out |= name_keys(doc.text[toks[i + 2].start:toks[j - 1].stop])  # `шаттл «Индевор»`
+            if j >= len(toks) or toks[j].text not in CLOSE_QUOTES or j == k + 1:
+                break
+            out |= name_keys(doc.text[toks[k + 1].start:toks[j - 1].stop])  # `шаттл «Индевор»`
+            k = j + 1
+            if k + 1 < len(toks) and toks[k].text in (",", "и"):
+                k += 1
+            else:
+                break
     return out
 
 

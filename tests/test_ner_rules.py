@@ -137,3 +137,10 @@ def test_a_noun_governing_a_named_body_is_not_part_of_it():
     assert text[start:stop] == "Брукхейвенской национальной лаборатории"
     start, stop = ner_rules.trim_leading_noun(doc, 0, len("Исследователи"))
     assert (start, stop) == (0, len("Исследователи"))
+
+
+def test_quoted_names_after_a_work_or_a_cinema_are_not_organizations():
+    text = "Фильмы покажут в кинотеатрах «Октябрь», «Полёт» и «Родина», а также на фестивале."
+    found = orgs_of(text)
+    assert not any(name in f for f in found for name in ("Октябрь", "Полёт", "Родина"))
+    assert "Metallica" in orgs_of("Новый альбом Metallica выйдет осенью.")
