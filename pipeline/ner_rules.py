@@ -404,6 +404,12 @@ def trim_leading_noun(doc: Document, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
+def lone_adjective(doc: Document, start: int, stop: int) -> bool:
+    """`[Лондонский] «Арсенал»`, `[Воскресное] заседание`: an adjective alone names no organization."""
+    toks = doc.tokens_in(start, stop)
+    return len(toks) == 1 and toks[0].pos == "ADJ" and ADJ_ENDING.search(toks[0].text.lower()) is not None
+
+
 def clean_model_mentions(doc: Document) -> list[Mention]:
     """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped;
     a curated organization the model took for a place (`ЕС`, `Евросоюз`) becomes one."""
@@ -421,6 +427,7 @@ def clean_model_mentions(doc: Document) -> list[Mention]:
                 start, stop = trim_leading_noun(doc, start, stop)
             if m.type == "ORG" and (fold(doc.text[start:stop]) in not_orgs() or names_a_place(doc, start, stop)
                                     or names_a_building(doc, start, stop)
+                                    or lone_adjective(doc, start, stop)
                                     or doc.text[start:stop] in legal_forms()  # `ПАО` alone names nothing
                                     or not any(ch.isalpha() for ch in doc.text[start:stop])
                                     or follows_a_thing(doc, start) or platform_used(doc, start, stop)):

@@ -144,3 +144,11 @@ def test_quoted_names_after_a_work_or_a_cinema_are_not_organizations():
     found = orgs_of(text)
     assert not any(name in f for f in found for name in ("Октябрь", "Полёт", "Родина"))
     assert "Metallica" in orgs_of("Новый альбом Metallica выйдет осенью.")
+
+
+def test_a_lone_adjective_is_not_an_organization():
+    text = "Лондонский «Арсенал» обыграл соперника."
+    doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
+    assert ner_rules.lone_adjective(doc, 0, len("Лондонский"))
+    assert not ner_rules.lone_adjective(doc, 12, 19)
+    assert "Лондонский" not in orgs_of(text)
