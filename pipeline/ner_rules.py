@@ -412,11 +412,14 @@ def lone_adjective(doc: Document, start: int, stop: int) -> bool:
 
 def clean_model_mentions(doc: Document) -> list[Mention]:
     """The model's mentions with brackets split, stray quotes trimmed and non-organizations dropped;
-    a curated organization the model took for a place (`ЕС`, `Евросоюз`) becomes one."""
+    a curated organization the model took for a place (`ЕС`, `Евросоюз`) or, when the word is no
+    personal name, for a person (`Аль-Кайды`) becomes one."""
     out = []
     for m in doc.mentions:
         if m.type == "LOC" and (curated_key(m.normal) or curated_key(m.text)):
             m = Mention(m.mention_id, m.sent_id, m.start, m.stop, m.text, "ORG", m.normal)  # ЕС, НАТО
+        elif m.type == "PER" and " " not in m.text and curated_key(m.text) and not role_of(m.text):
+            m = Mention(m.mention_id, m.sent_id, m.start, m.stop, m.text, "ORG", m.normal)  # Аль-Кайды
         if m.type != "ORG" and "(" not in m.text:
             out.append(m)
             continue
@@ -547,7 +550,7 @@ def extend_over_preps(doc: Document, mentions: list[Mention]) -> list[Mention]:
 
 BRACKETED = re.compile(r"\s*\(([^()\n]{2,80})\)")
 LATIN_NAME = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,7}$")
-DOMAIN = re.compile(r"(?<![\w./@-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(?:ru|com|net|org|ua|info|io)(?![\w/.@-]|\.\w)")
+DOMAIN = re.compile(r"(?<![\w./@-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(?:ru|com|net|org|ua|info|io)(?![\w/@-]|\.\w)")
 
 
 def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
@@ -559,8 +562,8 @@ def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
         if m.type != "ORG":
             continue
         at = m.stop
-        while at < len(doc.text) and doc.text[at] in CLOSE_QUOTES:
-            at += 1  # `газета «Ла стампа» (La Stampa)`
+        while at < len(doc.text) and (doc.text[at] in CLOSE_QUOTES or doc.text[at] == ")" and doc.text[m.start - 1:m.start] == "("):
+            at += 1  # `газета «Ла стампа» (La Stampa)`, `Комитет … (КЗЖ) (Committee …)`
         match = BRACKETED.match(doc.text, at)
         if not match:
             continue
@@ -580,12 +583,16 @@ def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
 
 
 def domain_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
-    """News sites named by their domain (`vc.ru`, `infox.ru`) are organizations."""
+    """News sites named by their domain (`vc.ru`, `infox.ru`) are organizations; a site one goes to
+    (`на change.org`, `на сайте gosuslugi.ru`) is the product."""
     taken = [(m.start, m.stop) for m in mentions]
     out = list(mentions)
     for match in DOMAIN.finditer(doc.text):
         start, stop = match.span()
         if any(a < stop and start < b for a, b in taken):
+            continue
+        i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
+        if i >= 0 and (doc.tokens[i].text.lower() in PLATFORM_PREPS or lemma_of(doc.tokens[i]) in ("сайт", "портал", "адрес")):
             continue
         new = make_mention(doc, start, stop, "ORG", normal=match.group())
         if new is not None and (new.start, new.stop) == (start, stop):

@@ -152,3 +152,18 @@ def test_a_lone_adjective_is_not_an_organization():
     assert ner_rules.lone_adjective(doc, 0, len("Лондонский"))
     assert not ner_rules.lone_adjective(doc, 12, 19)
     assert "Лондонский" not in orgs_of(text)
+
+
+def test_a_curated_organization_tagged_as_a_person_becomes_one():
+    found = orgs_of("Об этом сообщил оператор Аль-Джазиры, а лидер Аль-Кайды скрылся.")
+    assert "Аль-Кайды" in found
+
+
+def test_a_second_bracket_after_an_abbreviation():
+    found = orgs_of("Об этом сообщает Комитет защиты журналистов (КЗЖ) (Committee to Protect Journalists).")
+    assert "Committee to Protect Journalists" in found
+
+
+def test_a_domain_at_the_end_of_a_sentence_names_the_site():
+    assert "baltinfo.ru" in orgs_of("Конкурс откроется в понедельник, сообщает baltinfo.ru.")
+    assert "change.org" not in orgs_of("Петиция на change.org набрала тысячи подписей.")
