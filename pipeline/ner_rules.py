@@ -738,7 +738,7 @@ def apply(doc: Document) -> Document:
         for a, b, rule in candidates(sent):
             start, stop = trim_quotes(doc, toks[a].start, toks[b - 1].stop)
             if stop > start and not platform_used(doc, start, stop) and not follows_a_thing(doc, start) \
-                    and not names_a_building(doc, start, stop):
+                    and not names_a_building(doc, start, stop) and fold(doc.text[start:stop]) not in not_orgs():
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)

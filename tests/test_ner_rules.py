@@ -167,3 +167,8 @@ def test_a_second_bracket_after_an_abbreviation():
 def test_a_domain_at_the_end_of_a_sentence_names_the_site():
     assert "baltinfo.ru" in orgs_of("Конкурс откроется в понедельник, сообщает baltinfo.ru.")
     assert "change.org" not in orgs_of("Петиция на change.org набрала тысячи подписей.")
+
+
+def test_a_tournament_is_not_an_organization():
+    found = orgs_of("В матче Лиги чемпионов «Спартак» уступил соперникам, сообщил УЕФА.")
+    assert "Лиги чемпионов" not in found
