@@ -726,6 +726,27 @@ def drop_thing_names(doc: Document, mentions: list[Mention], things: set[str]) -
     return [m for m in mentions if m.type != "ORG" or not name_keys(doc.text[m.start:m.stop]) & things]
 
 
+def split_lines(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """A name never runs over a line break: a headline and the line under it (`Гарвардском
+    университете` / `Семья Обама`) are split. The first part keeps the type; a later one only when
+    it has two words or more (a lone capitalized word there opens the next sentence), never for a place."""
+    out = []
+    for m in mentions:
+        if "\n" not in m.text:
+            out.append(m)
+            continue
+        at, first = m.start, True
+        for part in m.text.split("\n"):
+            if part.strip() and (first or m.type != "LOC" and len(part.split()) > 1):  # not `Свергнутый`
+                first = False
+                start, stop = trim_quotes(doc, at, at + len(part))
+                new = make_mention(doc, start, stop, m.type) if stop > start else None
+                if new is not None and "\n" not in new.text:
+                    out.append(new)
+            at += len(part) + 1
+    return out
+
+
 def apply(doc: Document) -> Document:
     things = thing_names(doc)
     mentions = clean_model_mentions(doc)
@@ -748,6 +769,7 @@ def apply(doc: Document) -> Document:
     mentions = domain_names(doc, mentions)
     mentions = wiki_quoted_names(doc, mentions)
     mentions = drop_thing_names(doc, mentions, things)
+    mentions = split_lines(doc, mentions)
     unique = {(m.start, m.stop, m.type): m for m in mentions}
     doc.mentions = sorted(unique.values(), key=lambda m: (m.start, m.stop, m.type))
     for i, m in enumerate(doc.mentions):

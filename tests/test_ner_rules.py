@@ -172,3 +172,14 @@ def test_a_domain_at_the_end_of_a_sentence_names_the_site():
 def test_a_tournament_is_not_an_organization():
     found = orgs_of("В матче Лиги чемпионов «Спартак» уступил соперникам, сообщил УЕФА.")
     assert "Лиги чемпионов" not in found
+
+
+def test_a_name_never_runs_over_a_line_break():
+    text = "Выпускница учится в Гарвардском университете\nСемья Обама переехала в Вашингтон."
+    doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
+    m = ner_rules.make_mention(doc, text.index("Гарвардском"), text.index(" переехала"), "ORG")
+    parts = ner_rules.split_lines(doc, [m])
+    assert [p.text for p in parts] == ["Гарвардском университете", "Семья Обама"]
+    assert all("\n" not in m.text for m in doc.mentions)
+    loc = ner_rules.make_mention(doc, text.index("Гарвардском"), text.index(" переехала"), "LOC")
+    assert [p.text for p in ner_rules.split_lines(doc, [loc])] == ["Гарвардском университете"]
