@@ -204,14 +204,17 @@ class Sent:
 
 def chain_end(sent: Sent, k: int) -> int:
     """Index after a genitive chain that starts at token k (k itself if none)."""
-    toks, n, end, first = sent.tokens, len(sent.tokens), k, k
+    toks, n, end, first, named = sent.tokens, len(sent.tokens), k, k, False
     while k < n and k - end <= MAX_CHAIN:
         tok = toks[k]
         m = sent.mention_at.get(k)
         if m is not None and m.type in ("LOC", "ORG") and m.start == tok.start and (
                 case_of(toks[k]) == "Gen" or is_abbr(tok) or case_of(toks[sent.stops.get(m.stop, k)]) == "Gen"):
             k = end = sent.stops.get(m.stop, k) + 1  # a whole place or body in the genitive
+            named = True
             continue
+        if named and not tok.text[:1].isupper():
+            break  # `властями России [уличных акций]`: after the place, the object of the sentence
         if m is not None and m.type == "PER":
             break
         if toks[k].text == "и" and end > first and k + 1 < n and toks[k + 1].pos == "NOUN" \

@@ -183,3 +183,10 @@ def test_a_name_never_runs_over_a_line_break():
     assert all("\n" not in m.text for m in doc.mentions)
     loc = ner_rules.make_mention(doc, text.index("Гарвардском"), text.index(" переехала"), "LOC")
     assert [p.text for p in ner_rules.split_lines(doc, [loc])] == ["Гарвардском университете"]
+
+
+def test_a_chain_stops_after_the_place_that_ends_a_name():
+    found = orgs_of("Правозащитники осудили запрет властями России уличных акций.")
+    assert not any("акций" in f for f in found)
+    found = orgs_of("Об этом сообщили в департаменте информационных технологий города Москвы.")
+    assert "департаменте информационных технологий города Москвы" in found
