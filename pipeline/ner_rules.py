@@ -556,6 +556,24 @@ LATIN_NAME = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,7}$")
 DOMAIN = re.compile(r"(?<![\w./@-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.(?:ru|com|net|org|ua|info|io)(?![\w/@-]|\.\w)")
 
 
+NAME_AND_ABBR = re.compile(r"^(.+?), ([A-Z][A-Z&]{1,9})$")
+
+
+def split_name_and_abbr(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`(Rassemblement pour le Mali, RPM)`: a foreign name and its abbreviation, two mentions."""
+    out = []
+    for m in mentions:
+        match = NAME_AND_ABBR.match(m.text) if m.type == "ORG" else None
+        if match and LATIN_NAME.match(match.group(1)):
+            a = make_mention(doc, m.start, m.start + len(match.group(1)), "ORG", normal=match.group(1))
+            b = make_mention(doc, m.start + match.start(2), m.stop, "ORG", normal=match.group(2))
+            if a is not None and b is not None:
+                out += [a, b]
+                continue
+        out.append(m)
+    return out
+
+
 def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """`Международная амнистия (Amnesty International)`, `… Channel (WFC)`: the name in brackets
     after an organization is the same organization, a mention of its own."""
@@ -574,13 +592,17 @@ def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
         start = match.start(1) + match.group(1).index(inner)
         stop = start + len(inner)
         letters = [ch for ch in inner if ch.isalpha()]
-        if not (LATIN_NAME.match(inner) or (letters and all(ch.isupper() for ch in letters) and " " not in inner)):
+        pair = NAME_AND_ABBR.match(inner)
+        if pair and LATIN_NAME.match(pair.group(1)):
+            inner = pair.group(1)  # `(King's College London, KCL)`: the abbreviation is split off below
+            stop = start + len(inner) + len(pair.group(0)) - len(pair.group(1))
+        elif not (LATIN_NAME.match(inner) or (letters and all(ch.isupper() for ch in letters) and " " not in inner)):
             continue
         if any(a < stop and start < b for a, b in taken):
             continue
-        new = make_mention(doc, start, stop, "ORG", normal=inner)
+        new = make_mention(doc, start, stop, "ORG", normal=match.group(1).strip())
         if new is not None:
-            out.append(new)
+            out += split_name_and_abbr(doc, [new])
             taken.append((start, stop))
     return out
 
@@ -768,6 +790,7 @@ def apply(doc: Document) -> Document:
     mentions = extend_over_places(doc, mentions)
     mentions = extend_over_preps(doc, mentions)
     mentions = join_split_names(doc, mentions)
+    mentions = split_name_and_abbr(doc, mentions)
     mentions = bracketed_names(doc, mentions)
     mentions = domain_names(doc, mentions)
     mentions = wiki_quoted_names(doc, mentions)

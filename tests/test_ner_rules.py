@@ -190,3 +190,10 @@ def test_a_chain_stops_after_the_place_that_ends_a_name():
     assert not any("акций" in f for f in found)
     found = orgs_of("Об этом сообщили в департаменте информационных технологий города Москвы.")
     assert "департаменте информационных технологий города Москвы" in found
+
+
+def test_a_foreign_name_and_its_abbreviation_in_one_bracket():
+    found = orgs_of("Победу одержала партия «Объединение за Мали» (Rassemblement pour le Mali, RPM), сообщили наблюдатели.")
+    assert "Rassemblement pour le Mali" in found
+    assert "RPM" in found
+    assert not any(", RPM" in f for f in found)
