@@ -197,3 +197,7 @@ def test_a_foreign_name_and_its_abbreviation_in_one_bracket():
     assert "Rassemblement pour le Mali" in found
     assert "RPM" in found
     assert not any(", RPM" in f for f in found)
+
+
+def test_wikinews_is_an_organization():
+    assert "Викиновостям" in orgs_of("Рабочий завода рассказал Викиновостям о забастовке.")
