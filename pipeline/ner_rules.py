@@ -121,8 +121,8 @@ def follows_a_thing(doc: Document, start: int) -> bool:
     """The name comes right after `шаттл`, `станция`, `аэропорт`… (quotes between allowed), or in
     quotes after `фильм`, `кинотеатр`, `марка`…"""
     i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
-    quoted = i >= 0 and doc.tokens[i].text in QUOTES
-    while i >= 0 and doc.tokens[i].text in QUOTES:
+    quoted = i >= 0 and set(doc.tokens[i].text) <= QUOTES
+    while i >= 0 and set(doc.tokens[i].text) <= QUOTES:  # `«`, and the wiki's `''`
         i -= 1
     if i < 0 or doc.tokens[i].pos not in NAME_POS:
         return False
@@ -639,7 +639,7 @@ def wiki_quoted_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
         words = match.group(1).split()
         if len(words) > 4 or not all(w[:1].isupper() or w in FUNCTION_WORDS for w in words):
             continue  # a title or a quotation, not a name
-        if any(a < stop and start < b for a, b in taken):
+        if any(a < stop and start < b for a, b in taken) or follows_a_thing(doc, start):
             continue
         new = make_mention(doc, start, stop, "ORG", normal=match.group(1))
         if new is not None and (new.start, new.stop) == (start, stop):

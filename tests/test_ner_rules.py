@@ -201,3 +201,9 @@ def test_a_foreign_name_and_its_abbreviation_in_one_bracket():
 
 def test_wikinews_is_an_organization():
     assert "Викиновостям" in orgs_of("Рабочий завода рассказал Викиновостям о забастовке.")
+
+
+def test_a_wiki_quoted_name_after_a_show_or_a_car_is_not_a_company():
+    found = orgs_of("Ведущая появилась в шоу ''Late Night'' и приехала на автомобиле ''Lamborghini''.")
+    assert "Late Night" not in found
+    assert "Lamborghini" not in found
