@@ -243,12 +243,20 @@ def chain_end(sent: Sent, k: int) -> int:
     return end
 
 
+def place_adjective(sent: Sent, i: int) -> bool:
+    """`[Кипрское] правительство`: the model's one-word place that is an adjective belongs to the body."""
+    m = sent.mention_at.get(i)
+    return m is not None and m.type == "LOC" and sent.tokens[i].pos == "ADJ" \
+        and m.start == sent.tokens[i].start and m.stop == sent.tokens[i].stop
+
+
 def left_end(sent: Sent, h: int) -> int:
     """Index of the first agreeing adjective before the head."""
     toks, i = sent.tokens, h
     while i > 0 and adjective_like(toks[i - 1]) and agrees(toks[i - 1], toks[h]) \
             and lemma_of(toks[i - 1]) not in adj_stop() \
-            and ((i - 1) not in sent.mention_at or sent.mention_at[i - 1] is sent.mention_at.get(h)):
+            and ((i - 1) not in sent.mention_at or sent.mention_at[i - 1] is sent.mention_at.get(h)
+                 or place_adjective(sent, i - 1)):
         i -= 1
     return i
 
@@ -688,8 +696,8 @@ def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, st
         replace = []
         for m in clash:
             inside = start <= m.start and m.stop <= stop
-            if m.type in ("LOC", "PER") and inside and m.start > start:
-                continue  # a place or person in the chain: nested, both stay
+            if m.type in ("LOC", "PER") and inside and (m.start > start or rule == "head" and " " not in m.text):
+                continue  # a place or person in the chain, or a place adjective before the head: both stay
             if m.type == "ORG" and inside:
                 if m.start == start or rule == "head" and m.start <= start + 1:
                     replace.append(m)  # the model cut the name short

@@ -207,3 +207,9 @@ def test_a_wiki_quoted_name_after_a_show_or_a_car_is_not_a_company():
     found = orgs_of("Ведущая появилась в шоу ''Late Night'' и приехала на автомобиле ''Lamborghini''.")
     assert "Late Night" not in found
     assert "Lamborghini" not in found
+
+
+def test_a_place_adjective_the_model_tagged_belongs_to_the_body():
+    text = "Кипрское правительство намерено ужесточить контроль над банками."
+    doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
+    assert "Кипрское правительство" in [m.text for m in doc.mentions if m.type == "ORG"]
