@@ -213,7 +213,7 @@ def chain_end(sent: Sent, k: int) -> int:
             k = end = sent.stops.get(m.stop, k) + 1  # a whole place or body in the genitive
             named = True
             continue
-        if named and not tok.text[:1].isupper():
+        if named and not tok.text[:1].isupper() and lemma_of(tok) not in place_nouns():
             break  # `властями России [уличных акций]`: after the place, the object of the sentence
         if m is not None and m.type == "PER":
             break
@@ -526,6 +526,30 @@ def prep_phrase_end(sent: Sent, k: int) -> int:
     return end
 
 
+def join_bodies(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """`Палаты представителей` + `Конгресса США`, `Свердловского обкома` + `КПСС`: a body the model
+    ends right before another body in the genitive is a part of it; the outer name replaces the
+    part, the inner body stays nested."""
+    orgs = sorted((m for m in mentions if m.type == "ORG"), key=lambda m: (m.start, -m.stop))
+    by_start: dict[int, Mention] = {}
+    for m in orgs:
+        by_start.setdefault(m.start, m)  # the longest at each start
+    replace: dict[int, Mention] = {}
+    for m in orgs:
+        nxt = by_start.get(m.stop + 1)
+        if nxt is None or doc.text[m.stop] != " " or nxt.sent_id != m.sent_id:
+            continue
+        last, first = doc.tokens_in(m.start, m.stop), doc.tokens_in(nxt.start, nxt.stop)
+        if not last or not first or last[-1].pos not in NAME_POS or is_abbr(last[-1]) \
+                or lemma_of(last[-1]) in chain_stop() or not (case_of(first[0]) == "Gen" or is_abbr(first[0])) \
+                or feats_of(last[0]).get("Animacy") == "Anim":
+            continue  # `Замглавы` + `ФМС`: a person's role, not a body
+        new = make_mention(doc, m.start, nxt.stop, "ORG")
+        if new is not None:
+            replace[id(m)] = new
+    return [replace.get(id(m), m) for m in mentions]
+
+
 def extend_over_preps(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """`комитет` + `по обороне`, `Совет` + `при президенте РФ`: the phrase is part of the body's name.
     A body hanging in the genitive off another body's noun (`комитета [Совета Федерации] по …`) is
@@ -796,6 +820,7 @@ def apply(doc: Document) -> Document:
                 found.append((start, stop, rule))
     mentions = merge(doc, mentions, found)
     mentions = extend_over_places(doc, mentions)
+    mentions = join_bodies(doc, mentions)
     mentions = extend_over_preps(doc, mentions)
     mentions = join_split_names(doc, mentions)
     mentions = split_name_and_abbr(doc, mentions)

@@ -213,3 +213,11 @@ def test_a_place_adjective_the_model_tagged_belongs_to_the_body():
     text = "Кипрское правительство намерено ужесточить контроль над банками."
     doc = process([make_document("t", "<t>", text, text.encode())], errors=[])[0]
     assert "Кипрское правительство" in [m.text for m in doc.mentions if m.type == "ORG"]
+
+
+def test_a_body_and_the_body_it_belongs_to_are_one_name():
+    text = "Решение принял первый секретарь Свердловского обкома КПСС, а замглавы ФМС России промолчал."
+    found = orgs_of(text)
+    assert "Свердловского обкома КПСС" in found
+    assert "КПСС" in found
+    assert not any(f.startswith("замглавы") for f in found)
