@@ -9,8 +9,10 @@ its own; these rules follow it. In order: clean the model's mentions (brackets, 
 non-organizations, curated organizations tagged as places), find candidates per sentence
 (head noun + adjectives + genitive chain, quoted or Latin name after a descriptor or legal
 form, curated names), merge them (a candidate replaces a model ORG it extends), extend a body
-over the country after it (`МИД России`), join surname-first names the model splits, add
-names in brackets, domains and wiki-quoted Latin names. The word lists live in
+over the country after it (`МИД России`), join it to the body it belongs to (`обкома КПСС`),
+extend it over `по …`/`при …` (`комитет по обороне`), join surname-first names the model splits,
+add names in brackets, domains and wiki-quoted Latin names, drop names the article gives to
+vehicles or works (`шаттл «Индевор»`), and split any mention at a line break. The word lists live in
 `data/org_*.tsv`. Plain matching over the tagged tokens rather than yargy: as fast, and
 free of yargy's pymorphy2 morphology, which breaks on Python 3.12+.
 """
