@@ -52,7 +52,6 @@ def heads() -> dict[str, Head]:
             for r in datafiles.read_tsv("org_heads.tsv")}
 
 
-@lru_cache(maxsize=1)
 def not_heads() -> frozenset[str]:
     return datafiles.column("org_not_heads.tsv", "lemma")
 
@@ -63,7 +62,6 @@ def names_a_place(doc: Document, start: int, stop: int) -> bool:
     return head is not None and lemma_of(head) in not_heads()
 
 
-@lru_cache(maxsize=1)
 def building_heads() -> frozenset[str]:
     return datafiles.column("org_building_heads.tsv", "lemma")
 
@@ -109,12 +107,10 @@ def trim_final_dot(doc: Document, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
-@lru_cache(maxsize=1)
 def thing_nouns() -> frozenset[str]:
     return datafiles.column("org_not_after.tsv", "lemma")
 
 
-@lru_cache(maxsize=1)
 def quoted_thing_nouns() -> frozenset[str]:
     return datafiles.column("org_not_after_quoted.tsv", "lemma")
 
@@ -132,12 +128,10 @@ def follows_a_thing(doc: Document, start: int) -> bool:
     return lemma in thing_nouns() and doc.tokens[i].pos == "NOUN" or quoted and lemma in quoted_thing_nouns()
 
 
-@lru_cache(maxsize=1)
 def place_nouns() -> frozenset[str]:
     return datafiles.column("org_place_nouns.tsv", "lemma")
 
 
-@lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
     return datafiles.column("org_legal_forms.tsv", "form")
 
@@ -147,13 +141,11 @@ def not_orgs() -> frozenset[str]:
     return frozenset(fold(r["text"]) for r in datafiles.read_tsv("org_not.tsv"))
 
 
-@lru_cache(maxsize=1)
 def chain_stop() -> frozenset[str]:
     """Genitive nouns that end a chain: time, amounts and parts are not part of a name."""
     return datafiles.column("org_chain_stop.tsv", "lemma")
 
 
-@lru_cache(maxsize=1)
 def adj_stop() -> frozenset[str]:
     """Adjectives before a head that describe rather than name (`новое правительство`)."""
     return datafiles.column("org_adj_stop.tsv", "lemma")
@@ -195,7 +187,6 @@ class Sent:
 
     def __init__(self, tokens: list[Token], mentions: list[Mention]):
         self.tokens = tokens
-        self.starts = {t.start: i for i, t in enumerate(tokens)}
         self.stops = {t.stop: i for i, t in enumerate(tokens)}
         self.mention_at = {}  # token index -> mention covering it
         for m in mentions:
@@ -477,7 +468,6 @@ def prep_heads() -> frozenset[str]:
     return frozenset(h if h.isupper() else fold(h) for h in datafiles.column("org_prep_heads.tsv", "head"))
 
 
-@lru_cache(maxsize=1)
 def prep_stop() -> frozenset[str]:
     return datafiles.column("org_prep_stop.tsv", "lemma")
 

@@ -6,13 +6,11 @@ import json
 import unicodedata
 from pathlib import Path
 
-import pytest
 
 from pipeline.chunks import sentence_runs, sentences_bounded
 from pipeline.cli import main
-from pipeline.ingest import make_document, read
+from pipeline.ingest import read
 from pipeline.records import Document, Error
-from pipeline.tokenize import tokenize_document
 
 from conftest import analyse
 

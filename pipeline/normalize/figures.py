@@ -103,17 +103,14 @@ def compound_rests() -> dict[str, tuple[str, str]]:
     return {r["rest"]: (r["kind"], r["unit"]) for r in datafiles.read_tsv("figures_compound_rests.tsv")}
 
 
-@lru_cache(maxsize=None)
 def identifiers() -> frozenset[str]:
     return datafiles.column("figures_identifiers.tsv", "word")
 
 
-@lru_cache(maxsize=None)
 def months() -> frozenset[str]:
     return datafiles.column("figures_months.tsv", "lemma")
 
 
-@lru_cache(maxsize=None)
 def change_verbs() -> frozenset[str]:
     return datafiles.column("figures_change_verbs.tsv", "lemma")
 
@@ -322,7 +319,6 @@ def word_core(s: Sentence, i: int) -> Core | None:
     if not used or value is None:
         return None
     last = i + used - 1
-    roles = {w.role for w in words[:used]}
     if used == 1:
         w = words[0]
         if w.role in ("scale", "group") and is_plural(t) and not lem(t).startswith("пол"):
