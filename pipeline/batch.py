@@ -1,25 +1,32 @@
 """One batch of documents through every stage, into rows.
 
 The unit of work that workers and Dask receive: documents in, rows by table, errors and
-counts out. A stage that fails on a batch is retried document by document, so one bad
-document becomes one `Error` row and the others of its batch go on. No pandas here, to
-keep worker processes small.
+counts out. A stage that fails or runs out of time on a batch is retried document by
+document, so one bad document becomes one `Error` row and the others of its batch go on.
+No pandas here, to keep worker processes small.
 """
 from __future__ import annotations
 
 import resource
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from . import rows
+from . import ingest, models, rows
+from .deadline import TimeLimit, time_limit
 from .records import Document, Error
 from .stages import STAGES
+
+Stages = list[tuple[str, Callable[[list[Document]], list[Document]]]]
+BATCH_SIZE = 32
+BATCH_CHARS = 1_000_000  # ~100k tokens: seconds of work for every stage
+DOC_TIMEOUT = 120.0  # seconds an article (or a batch, before it is split) may take
 
 
 @dataclass
 class Summary:
     articles: int = 0
-    skipped: int = 0
+    skipped: int = 0  # unchanged since an earlier run into the same folder
+    resumed: int = 0  # done by an interrupted run of the same command, not redone
     tokens: int = 0
     entities: int = 0
     figures: int = 0
@@ -27,14 +34,18 @@ class Summary:
     seconds: float = 0.0
     peak_mb: float = 0.0  # peak resident memory of the process that ran the batch
 
+    COUNTS = ("articles", "skipped", "resumed", "tokens", "entities", "figures", "errors")
+
     def add(self, other: Summary) -> None:
-        for name in ("articles", "skipped", "tokens", "entities", "figures"):
+        for name in self.COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.peak_mb = max(self.peak_mb, other.peak_mb)
 
     def line(self) -> str:
-        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
-        return (f"{self.articles} articles{skipped}, {self.tokens} tokens, {self.entities} entities, "
+        notes = [f"{self.skipped} unchanged, skipped"] if self.skipped else []
+        notes += [f"{self.resumed} done before the interruption"] if self.resumed else []
+        notes_text = f" ({'; '.join(notes)})" if notes else ""
+        return (f"{self.articles} articles{notes_text}, {self.tokens} tokens, {self.entities} entities, "
                 f"{self.figures} figures, {self.errors} errors in {self.seconds:.1f}s")
 
 
@@ -51,33 +62,64 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def stage_error(doc: Document, name: str, exc: BaseException) -> Error:
-    return Error(doc.source, doc.doc_id, name, f"{doc.source}: {name} failed: {describe(exc)}")
+def stage_error(doc: Document, failure: StageFailed, limit: float | None) -> Error:
+    name = failure.stage
+    if isinstance(failure.cause, TimeLimit):
+        problem = f"took longer than the {limit:g} s limit per article (--doc-timeout), in stage {name}"
+    else:
+        problem = f"{name} failed: {describe(failure.cause)}"
+    return Error(doc.source, doc.doc_id, name, f"{doc.source}: {problem}")
 
 
-def run_stage(name: str, stage: Callable, docs: list[Document], errors: list[Error]) -> list[Document]:
+def pristine(doc: Document) -> Document:
+    """The document as ingest made it, before any stage (stages fill lists in place)."""
+    return replace(doc, sentences=[], tokens=[], mentions=[], countries=[], organizations=[], persons=[],
+                   figures=[])
+
+
+class StageFailed(Exception):
+    """A stage raised or ran out of time; `cause` says which."""
+
+    def __init__(self, stage: str, cause: Exception):
+        super().__init__(stage, cause)
+        self.stage, self.cause = stage, cause
+
+
+def run_stages(docs: list[Document], stages: Stages, limit: float | None) -> list[Document]:
+    """Every stage over the documents, all within `limit` seconds."""
+    name = stages[0][0] if stages else ""
     try:
-        return stage(docs)
-    except Exception as exc:
+        with time_limit(limit):
+            for name, stage in stages:
+                docs = stage(docs)
+    except Exception as exc:  # TimeLimit included
+        raise StageFailed(name, exc) from exc
+    return docs
+
+
+def process(docs: list[Document], errors: list[Error], stages: Stages | None = None,
+            doc_timeout: float | None = None) -> list[Document]:
+    """All stages over one batch; failed documents leave the batch as errors.
+
+    The batch goes through together (the taggers batch across documents) within
+    `doc_timeout` seconds. If a stage fails or time runs out, every document is run again
+    alone from its ingested state, with `doc_timeout` seconds each, so only the documents
+    at fault become errors and the rest of the batch goes on."""
+    stages = STAGES if stages is None else stages
+    originals = [pristine(doc) for doc in docs] if len(docs) > 1 else docs
+    try:
+        return run_stages(docs, stages, doc_timeout)
+    except StageFailed as failure:
         if len(docs) == 1:
-            errors.append(stage_error(docs[0], name, exc))
+            errors.append(stage_error(docs[0], failure, doc_timeout))
             return []
     kept = []
-    for doc in docs:  # isolate the document that breaks the stage
+    for doc in originals:
         try:
-            kept.extend(stage([doc]))
-        except Exception as exc:
-            errors.append(stage_error(doc, name, exc))
+            kept.extend(run_stages([doc], stages, doc_timeout))
+        except StageFailed as failure:
+            errors.append(stage_error(doc, failure, doc_timeout))
     return kept
-
-
-def process(docs: list[Document], errors: list[Error]) -> list[Document]:
-    """All stages over one batch; failed documents leave the batch as errors."""
-    for name, stage in STAGES:
-        if not docs:
-            break
-        docs = run_stage(name, stage, docs, errors)
-    return docs
 
 
 def peak_memory_mb() -> float:
@@ -93,29 +135,49 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def process_batch(docs: list[Document]) -> BatchResult:
-    """One batch to rows: the unit of work sent to workers."""
+def process_batch(items: list[Document | Error], stages: Stages | None = None,
+                  doc_timeout: float | None = None) -> BatchResult:
+    """One batch to rows: the unit of work sent to workers.
+
+    Documents may arrive detached (a path instead of the text, see `ingest.detach`) and
+    are read here; ingest errors ride along to be written with the batch."""
     result = BatchResult(rows={name: [] for name in rows.schema()})
-    for doc in process(docs, result.errors):
+    if doc_timeout:
+        models.load()
+    docs = []
+    for item in items:
+        if isinstance(item, Error):
+            result.errors.append(item)
+        else:
+            doc = ingest.attach(item)
+            (result.errors.append if isinstance(doc, Error) else docs.append)(doc)
+    for doc in process(docs, result.errors, stages, doc_timeout):
         for name, doc_rows in rows.rows_of(doc).items():
             result.rows[name].extend(doc_rows)
         result.summary.articles += 1
         result.summary.tokens += len(doc.tokens)
         result.summary.entities += len(doc.mentions)
         result.summary.figures += len(doc.figures)
+    result.rows["errors"] = [rows.error_row(e) for e in result.errors]
+    result.summary.errors = len(result.errors)
     result.summary.peak_mb = peak_memory_mb()
     return result
 
 
-def batches(items: Iterable[Document | Error], size: int, errors: list[Error]) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def batches(items: Iterable[Document | Error], size: int = BATCH_SIZE,
+            max_chars: int = BATCH_CHARS) -> Iterator[list[Document | Error]]:
+    """Items in batches of at most `size` documents and about `max_chars` characters (a
+    longer document goes alone), so that a batch takes seconds, not minutes, whatever the
+    articles; ingest errors ride along with the batch they arrive in."""
+    batch: list[Document | Error] = []
+    n_docs = chars = 0
     for item in items:
-        if isinstance(item, Error):
-            errors.append(item)
-            continue
+        if isinstance(item, Document):
+            if n_docs and (n_docs >= size or chars + len(item.text) > max_chars):
+                yield batch
+                batch, n_docs, chars = [], 0, 0
+            n_docs += 1
+            chars += len(item.text)
         batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
     if batch:
         yield batch

@@ -12,7 +12,8 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -106,7 +107,9 @@ def check_size(n_bytes: int, max_mb: float, where: str = "") -> None:
 def read_text_file(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Document:
     check_size(path.stat().st_size, max_mb)
     data = path.read_bytes()
-    return make_document(path.stem, str(path), decode(data), data)
+    doc = make_document(path.stem, str(path), decode(data), data)
+    doc.ref = (str(path.resolve()), 0, -1)
+    return doc
 
 
 def record_document(record: dict, source: str, where: str, max_mb: float = MAX_ARTICLE_MB) -> Document:
@@ -126,8 +129,10 @@ def record_document(record: dict, source: str, where: str, max_mb: float = MAX_A
 
 def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
     """JSONL is UTF-8 by definition; it is streamed line by line, so archives of any size work."""
+    offset = 0
     with open(path, "rb") as f:
         for n, raw in enumerate(f, 1):
+            offset += len(raw)
             if not raw.strip():
                 continue
             where = f"{path}:{n}"
@@ -139,7 +144,9 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
                     raise InputError(f"{where}: not UTF-8 (JSONL must be UTF-8)") from None
                 except json.JSONDecodeError as e:
                     raise InputError(f"{where}: malformed JSON line ({e.msg})") from None
-                yield record_document(record, where, where, max_mb)
+                doc = record_document(record, where, where, max_mb)
+                doc.ref = (str(path.resolve()), offset - len(raw), len(raw))
+                yield doc
             except InputError as e:
                 yield Error(str(path), "", STAGE, str(e))
 
@@ -177,15 +184,45 @@ def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document |
         yield Error(str(path), path.stem, STAGE, f"{path}: cannot read ({e.strerror or e})")
 
 
-def read(paths: Iterable[str | Path], max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
-    """Every document of the inputs, in order; a repeated doc_id is an error, not an overwrite."""
-    seen: dict[str, str] = {}
+def read(paths: Iterable[str | Path], max_mb: float = MAX_ARTICLE_MB,
+         seen: MutableMapping[str, str] | None = None) -> Iterator[Document | Error]:
+    """Every document of the inputs, in order; a repeated doc_id is an error, not an overwrite.
+
+    `seen` (doc_id → source of the documents read so far) may live on disk, for archives
+    too large to keep their ids in memory, and across a restart: a document read again
+    from the same source is not a repeat."""
+    seen = {} if seen is None else seen
     for path in expand(paths):
         for item in read_path(path, max_mb):
             if isinstance(item, Document):
-                if item.doc_id in seen:
+                first = seen.get(item.doc_id)
+                if first is not None and first != item.source:
                     yield Error(item.source, item.doc_id, STAGE,
-                                f"{item.source}: doc_id {item.doc_id!r} already read from {seen[item.doc_id]}")
+                                f"{item.source}: doc_id {item.doc_id!r} already read from {first}")
                     continue
                 seen[item.doc_id] = item.source
             yield item
+
+
+def detach(doc: Document) -> Document:
+    """The document without its text when it can be read again from its file: what a
+    worker on shared storage needs, a path and an offset instead of the article."""
+    return replace(doc, text="") if doc.ref is not None and doc.text else doc
+
+
+def attach(doc: Document) -> Document | Error:
+    """A detached document with its text read back, checked against its sha256."""
+    if doc.text or doc.ref is None:
+        return doc
+    path, offset, length = doc.ref
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            raw = f.read() if length < 0 else f.read(length)
+        text = decode(raw) if length < 0 else json.loads(raw.decode("utf-8-sig"))["text"]
+        data = raw if length < 0 else text.encode("utf-8")
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return Error(doc.source, doc.doc_id, STAGE, f"{doc.source}: cannot read it where the batch ran ({e})")
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        return Error(doc.source, doc.doc_id, STAGE, f"{doc.source}: changed on disk while the run was going on")
+    return replace(doc, text=text)

@@ -48,6 +48,12 @@ def parse(word: str) -> tuple:
     return tuple(analyzer().parse(word))
 
 
+def load() -> None:
+    """Load every model now (once per process), so that the time it takes is not counted
+    against the first article's time limit."""
+    morph_tagger(), ner_tagger(), analyzer()
+
+
 @contextmanager
 def one_blas_thread():
     """Run the taggers' matrix products on one thread.

@@ -107,6 +107,7 @@ class Document:
     photo_credit: str = ""
     title: str = ""
     url: str = ""
+    ref: tuple[str, int, int] | None = None  # (path, byte offset, length; -1: the whole file) to read the text from
     sentences: list[Sentence] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)

@@ -1,0 +1,157 @@
+"""Where batches run: in this process, in worker processes, or on a Dask cluster.
+
+Each engine takes a lazy stream of batches and yields (batch, result) pairs as results
+arrive, with a bounded number of batches in flight, so neither the inputs nor the rows
+pile up in the process that writes the tables. `work` is `batch.process_batch` with its
+options bound.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
+
+from . import rows
+from .batch import BatchResult
+from .ingest import detach
+from .records import Document, Error
+
+Item = Document | Error
+Work = Callable[[list[Item]], BatchResult]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def serial(batches: Iterator[list[Item]], work: Work) -> Iterator[tuple[list[Item], BatchResult]]:
+    for batch in batches:
+        yield batch, work(batch)
+
+
+def lost(item: Item, why: str) -> BatchResult:
+    """The result of an item whose worker process died or had to be stopped."""
+    result = BatchResult(rows={name: [] for name in rows.schema()})
+    if isinstance(item, Error):
+        result.errors.append(item)
+    else:
+        result.errors.append(Error(item.source, item.doc_id, "worker", f"{item.source}: {why}"))
+    result.rows["errors"] = [rows.error_row(e) for e in result.errors]
+    result.summary.errors = len(result.errors)
+    return result
+
+
+def processes(batches: Iterator[list[Item]], work: Work, workers: int,
+              doc_timeout: float | None) -> Iterator[tuple[list[Item], BatchResult]]:
+    """Batches in `workers` processes (pebble), at most two per worker in flight.
+
+    The time limit inside `work` stops a slow article; if a worker still does not answer
+    (stuck in C code that ignores signals) or dies (a crash, the OOM killer), pebble stops
+    or replaces that process alone, and its batch is run again one article at a time, so
+    only the article at fault is lost and becomes an error."""
+    from pebble import ProcessExpired, ProcessPool
+
+    def limit(n_docs: int) -> float | None:
+        # the batch's own limit, then each article alone, and one more as grace
+        return doc_timeout * (n_docs + 2) if doc_timeout else None
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
+    with ProcessPool(max_workers=workers, context=context) as pool:
+        pending: dict = {}
+
+        def submit(batch: list[Item], alone: bool = False) -> None:
+            shipped = [detach(i) if isinstance(i, Document) else i for i in batch]
+            future = pool.schedule(work, args=(shipped,), timeout=limit(len(batch)))
+            pending[future] = (batch, alone)
+
+        def settle(future) -> Iterator[tuple[list[Item], BatchResult]]:
+            batch, alone = pending.pop(future)
+            try:
+                yield batch, future.result()
+                return
+            except TimeoutError:
+                why = f"its worker process did not answer within {limit(len(batch)):g} s and was stopped"
+            except ProcessExpired as exc:
+                why = f"its worker process died ({exc})"
+            if alone:
+                yield batch, lost(batch[0], why)
+            else:
+                for item in batch:
+                    submit([item], alone=True)
+
+        for batch in batches:
+            submit(batch)
+            while len(pending) >= 2 * workers:
+                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield from settle(future)
+        while pending:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                yield from settle(future)
+
+
+def dask(batches: Iterator[list[Item]], work: Work, workers: int,
+         scheduler: str | None) -> Iterator[tuple[list[Item], BatchResult]]:
+    """Batches on a Dask distributed cluster: `scheduler` address, or a local cluster.
+
+    Submitted lazily, two per worker thread in flight; articles from files the workers can
+    read are sent as paths (see `ingest.detach`), others as texts."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        threads = sum(client.nthreads().values()) or workers
+        ship = shipper(client)
+        flying = as_completed()
+        batch_of: dict = {}
+
+        def submit(batch: list[Item], alone: bool = False) -> None:
+            future = client.submit(work, [ship(i) for i in batch], pure=False)
+            batch_of[future.key] = (batch, alone)
+            flying.add(future)
+
+        def settle(future) -> Iterator[tuple[list[Item], BatchResult]]:
+            batch, alone = batch_of.pop(future.key)
+            try:
+                yield batch, future.result()
+            except Exception as exc:  # the task killed its workers (KilledWorker) or could not run
+                if alone:
+                    yield batch, lost(batch[0], f"its Dask task failed ({type(exc).__name__}: {exc})")
+                else:
+                    for item in batch:
+                        submit([item], alone=True)
+            finally:
+                future.release()
+
+        for batch in batches:
+            submit(batch)
+            while flying.count() >= 2 * threads:
+                yield from settle(next(flying))
+        while flying.count():
+            yield from settle(next(flying))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def shipper(client) -> Callable[[Item], Item]:
+    """Detach documents if every worker can read the input files, else send texts."""
+    checked: dict[str, bool] = {}
+
+    def visible(path: str) -> bool:
+        folder = os.path.dirname(path)
+        if folder not in checked:
+            seen = client.run(os.path.exists, path)
+            checked[folder] = bool(seen) and all(seen.values())
+        return checked[folder]
+
+    def ship(item: Item) -> Item:
+        if isinstance(item, Document) and item.ref is not None and visible(item.ref[0]):
+            return detach(item)
+        return item
+    return ship
