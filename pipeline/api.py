@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import rows
+from .batch import batches, process_batch
 from .ingest import make_document
-from .run import collect
 
 PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
 
@@ -19,7 +20,17 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
         texts = [texts]
     items = texts.items() if isinstance(texts, Mapping) else enumerate(texts)
     docs = (make_document(str(i), "<text>", t, t.encode("utf-8")) for i, t in items)
-    return collect(docs).frames
+    tables: dict[str, list[tuple]] = {name: [] for name in rows.schema()}
+    for batch in batches(docs):
+        for name, table_rows in process_batch(batch).rows.items():
+            tables[name].extend(table_rows)
+    return {name: frame(name, table_rows) for name, table_rows in tables.items()}
+
+
+def frame(table: str, table_rows: list[tuple]) -> pd.DataFrame:
+    """Rows as a DataFrame in contract column and sort order."""
+    table_rows.sort(key=rows.sort_key(table))
+    return pd.DataFrame(table_rows, columns=list(rows.columns(table)))
 
 
 def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:

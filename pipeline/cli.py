@@ -9,7 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 from tqdm import tqdm
 
 from . import info, ingest, report, show
-from .run import BATCH_SIZE, PARALLEL_BATCH_SIZE, default_workers, run
+from .batch import BATCH_SIZE, DOC_TIMEOUT
+from .run import PARALLEL_BATCH_SIZE, default_workers, run
 
 
 def package_version() -> str:
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--excel", action="store_true", help="CSV with a UTF-8 BOM, so Excel shows Cyrillic")
     p.add_argument("--max-mb", type=float, default=ingest.MAX_ARTICLE_MB,
                    help=f"largest article to process, in MB (default {ingest.MAX_ARTICLE_MB:g})")
+    p.add_argument("--doc-timeout", type=float, default=DOC_TIMEOUT, metavar="SECONDS",
+                   help=f"time one article may take; past it, it is listed in errors.csv and the batch goes on "
+                        f"(default {DOC_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_run)
     for add_command in COMMANDS:
@@ -67,18 +71,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers = max(1, min(workers, len(paths) // PARALLEL_BATCH_SIZE))
     bar = tqdm(total=None if records else len(paths), unit="doc", disable=True if args.quiet else None,
                file=sys.stderr, desc="ruextract", leave=False)
+    def report_error(error) -> None:
+        bar.write(f"error: {error.error}", file=sys.stderr)
+
     try:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
                      scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
-                     progress=bar.update)
+                     doc_timeout=args.doc_timeout or None, progress=bar.update, on_error=report_error)
     finally:
         bar.close()
-    for err in result.errors:
-        print(f"error: {err.error}", file=sys.stderr)
-    print(result.summary.line() + f" -> {args.out}")
-    if result.summary.articles + result.summary.skipped == 0:
+    summary = result.summary
+    print(summary.line() + f" -> {args.out}")
+    if summary.articles + summary.skipped == 0:
         return 1
-    if args.strict and result.errors:
+    if args.strict and summary.errors:
         return 1
     return 0
 

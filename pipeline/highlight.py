@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import ingest
-from .export import plain_number
+from .rows import plain_number
 from .records import Document
 
 # The tables whose rows are highlighted (tokens and sentences are not).

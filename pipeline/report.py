@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import highlight
 from .api import load
-from .export import plain_number
+from .rows import plain_number
 
 TOP_N = 15
 LABEL_CHARS = 36

@@ -4,10 +4,9 @@ Kept free of pandas, so worker processes stay small; pandas starts at `export`.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from . import datafiles
 from .records import Document, Error
@@ -68,5 +67,20 @@ def rows_of(doc: Document) -> dict[str, list[tuple]]:
     return out
 
 
-def error_row(error: Error) -> dict:
-    return asdict(error)
+def error_row(error: Error) -> tuple:
+    return tuple(getattr(error, c) for c in columns("errors"))
+
+
+def sort_columns(table: str) -> list[str]:
+    """The columns a table is sorted by (the contract: doc_id, then start, then stop);
+    ties keep the order the rows were made in."""
+    if table == "errors":
+        return ["source", "doc_id", "stage", "error"]
+    cols = columns(table)
+    return [c for c in ("doc_id", "start", "stop", "sent_id", "token_id", "mention_id", "figure_id") if c in cols]
+
+
+def sort_key(table: str):
+    """The sort key of a row (a tuple in column order) of the table."""
+    cols = columns(table)
+    return itemgetter(*(cols.index(c) for c in sort_columns(table)))

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from . import highlight
 from .api import load
-from .export import plain_number
+from .rows import plain_number
 from .highlight import as_text
 
 STYLES = {

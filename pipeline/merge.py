@@ -1,0 +1,108 @@
+"""The final tables: this run's rows merged with what the output folder held before.
+
+A cross-document step after the per-document stages. Both sides are sorted streams — the
+checkpoint's rows in contract order, and the previous tables as written — so one
+`heapq.merge` per table writes the result with memory for a few rows: an archive of any
+size costs one sequential pass. Old rows of the documents this run processed (or failed)
+and old errors of its inputs are dropped on the way, so an incremental run writes what
+one run over all the articles would.
+"""
+from __future__ import annotations
+
+import csv
+import heapq
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from . import export
+from .checkpoint import Checkpoint
+from .rows import columns, integer_columns, plain_number, schema, sort_key
+
+
+def typed(table: str, header: list[str]) -> Callable[[Sequence], tuple]:
+    """A row of an old table, under its own header, in this schema's columns and types;
+    a column the old table lacks is empty."""
+    ints = set(integer_columns(table))
+    where = [(header.index(c) if c in header else None, c in ints) for c in columns(table)]
+
+    def convert(row: Sequence) -> tuple:
+        values = []
+        for i, is_int in where:
+            value = "" if i is None else row[i]
+            values.append(int(value) if is_int and value != "" else value)
+        return tuple(values)
+    return convert
+
+
+def previous_path(out: Path, table: str, fmt: str) -> Path | None:
+    """The table as the output folder holds it: in this run's format, else in the other
+    (a run may switch the folder from CSV to Parquet)."""
+    for suffix in (fmt, "parquet" if fmt == "csv" else "csv"):
+        if (out / f"{table}.{suffix}").exists():
+            return out / f"{table}.{suffix}"
+    return None
+
+
+def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
+    """The rows of a table of the output folder as written before this run, streamed."""
+    path = previous_path(out, table, fmt)
+    if path is None:
+        return
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            yield from map(typed(table, next(reader, [])), reader)
+        return
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    header = parquet.schema_arrow.names
+    convert = typed(table, header)
+    for batch in parquet.iter_batches(batch_size=10_000):
+        data = batch.to_pydict()
+        cells = [[plain_number(v) if name in ("value", "value_max") else "" if v is None else v for v in data[name]]
+                 for name in header]
+        yield from map(convert, zip(*cells))
+
+
+def previous_documents(out: Path, fmt: str = "csv") -> Iterator[tuple[str, str]]:
+    """(doc_id, sha256) of every article the output folder holds."""
+    cols = columns("documents")
+    doc_id, sha = cols.index("doc_id"), cols.index("sha256")
+    for row in previous_rows(Path(out), "documents", fmt):
+        yield row[doc_id], row[sha]
+
+
+def kept_rows(table: str, rows: Iterator[tuple], checkpoint: Checkpoint) -> Iterator[tuple]:
+    """Old rows not replaced by this run (asked once per document: rows come grouped)."""
+    cols = columns(table)
+    doc_col = cols.index("doc_id")
+    last_doc, last_redone = None, False
+    if table == "errors":
+        source_col = cols.index("source")
+        for row in rows:
+            doc_id = row[doc_col]
+            if checkpoint.read_input(row[source_col]) or (doc_id and checkpoint.redone(doc_id)):
+                continue
+            yield row
+        return
+    for row in rows:
+        doc_id = row[doc_col]
+        if doc_id != last_doc:
+            last_doc, last_redone = doc_id, checkpoint.redone(doc_id)
+        if not last_redone:
+            yield row
+
+
+def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: bool = False) -> None:
+    """Every table of `out`, merged from the previous tables and this run's rows; each file
+    is replaced whole (see `export.atomic_write`). Merging again after a crash half-way
+    gives the same tables: the rows of this run that a replaced table already holds are
+    dropped as old rows of redone documents."""
+    out = Path(out)
+    export.sweep_temp_files(out)
+    for name in schema():
+        old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
+        merged = heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
+        export.write_rows(name, merged, out, fmt=fmt, excel=excel)
+    export.write_datapackage(out, fmt, excel)

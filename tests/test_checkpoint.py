@@ -1,0 +1,119 @@
+"""Checkpoint and resume: a run killed mid-work (kill -9 of its process group) is finished
+by the same command, without redoing its finished batches, into the same tables."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus import write_jsonl
+from pipeline import export
+from pipeline.checkpoint import WORK_DIR
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+N = 160
+
+
+def table_bytes(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    base = tmp_path_factory.mktemp("resume")
+    inputs = write_jsonl(base / "news.jsonl", N)
+    full = base / "full"
+    assert main(["run", str(inputs), "--out", str(full), "-q", "--workers", "1", "--batch-size", "8"]) == 0
+    return inputs, full
+
+
+def committed_articles(out: Path) -> int:
+    """What the run's own checkpoint says it has finished."""
+    path = out / WORK_DIR / "run.sqlite"
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT COALESCE(SUM(articles), 0) FROM batches").fetchone()[0]
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
+def kill_when(out: Path, args: list[str], fraction: float) -> int:
+    """Start `ruextract run`, kill -9 its process group once `fraction` of the articles
+    are committed; returns how many were."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args, "--out", str(out), "-q"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while (done := committed_articles(out)) < fraction * N:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return done
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_killed_run_resumes_without_redoing_finished_batches(tmp_path, corpus, capsys, workers):
+    inputs, full = corpus
+    out = tmp_path / "out"
+    args = [str(inputs), "--workers", workers, "--batch-size", "8"]
+    done = kill_when(out, args, 0.6)
+    assert 0.6 * N <= done < N
+    assert not (out / "documents.csv").exists()  # it was killed mid-work, before any table
+    capsys.readouterr()
+    assert main(["run", *args, "--out", str(out), "-q"]) == 0
+    line = capsys.readouterr().out
+    assert f"{N} articles ({done} done before the interruption)" in line
+    assert table_bytes(out) == table_bytes(full)
+    assert not (out / WORK_DIR).exists()
+
+
+def test_a_crash_while_writing_the_tables_is_finished_by_a_rerun(tmp_path, corpus, monkeypatch):
+    inputs, full = corpus
+    out = tmp_path / "out"
+    small = write_jsonl(tmp_path / "small.jsonl", 10, seed=3)
+    assert main(["run", str(small), "--out", str(out), "-q"]) == 0  # a folder with earlier tables
+    before = table_bytes(out)
+    written = []
+    real_write = export.write_rows
+
+    def crash_after_three(table, rows, *a, **kw):
+        if len(written) == 3:
+            raise OSError("power cut")
+        real_write(table, rows, *a, **kw)
+        written.append(table)
+
+    monkeypatch.setattr(export, "write_rows", crash_after_three)
+    with pytest.raises(OSError):
+        main(["run", str(inputs), "--out", str(out), "-q", "--workers", "1"])
+    after_crash = table_bytes(out)
+    assert [name for name in before if after_crash[name] != before[name]] == [f"{t}.csv" for t in written]
+    monkeypatch.setattr(export, "write_rows", real_write)
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--workers", "1"]) == 0
+
+    expected = tmp_path / "expected"
+    assert main(["run", str(small), "--out", str(expected), "-q"]) == 0
+    assert main(["run", str(inputs), "--out", str(expected), "-q", "--workers", "1"]) == 0
+    assert table_bytes(out) == table_bytes(expected)
+
+
+def test_a_changed_command_starts_afresh(tmp_path, corpus, capsys):
+    inputs, full = corpus
+    out = tmp_path / "out"
+    kill_when(out, [str(inputs), "--workers", "1", "--batch-size", "8"], 0.2)
+    other = write_jsonl(tmp_path / "other.jsonl", 6, seed=11)
+    capsys.readouterr()
+    assert main(["run", str(other), "--out", str(out), "-q"]) == 0
+    assert "6 articles, " in capsys.readouterr().out  # nothing of the killed run's articles
+    docs = (out / "documents.csv").read_text(encoding="utf-8").splitlines()
+    assert len(docs) == 1 + 6
