@@ -54,14 +54,16 @@ def natasha_core(texts: list[str]):
 
 def stage_times(paths: list[Path]) -> dict[str, float]:
     from pipeline import ingest
-    from pipeline.run import batches, BATCH_SIZE
+    from pipeline.batch import BATCH_SIZE, batches
+    from pipeline.records import Document
     from pipeline.stages import STAGES
 
     times = dict.fromkeys(["ingest"] + [name for name, _ in STAGES], 0.0)
     started = time.perf_counter()
     items = list(ingest.read(paths))
     times["ingest"] = time.perf_counter() - started
-    for batch in batches(items, BATCH_SIZE, []):
+    for batch in batches(items, BATCH_SIZE):
+        batch = [doc for doc in batch if isinstance(doc, Document)]
         for name, stage in STAGES:
             started = time.perf_counter()
             batch = stage(batch)

@@ -128,3 +128,39 @@ def test_map_by_length_keeps_the_order_of_items():
 
     assert map_by_length(tag, ["ccc", "a", "bb"]) == ["CCC", "A", "BB"]
     assert seen == ["a", "bb", "ccc"]
+
+
+def pathological_articles(n: int) -> dict[str, str]:
+    """Texts a scraper keeps: blobs, runs without spaces or punctuation, endless lines."""
+    import base64
+    import random
+
+    blob = base64.b64encode(random.Random(5).randbytes(n)).decode()
+    return {
+        "p_base64": blob,
+        "p_long_word": "ж" * n,
+        "p_site_dots": "сайт." * (n // 5),
+        "p_unpunctuated": "слово " * (n // 6),
+        "p_lines": "слово\n" * (n // 6),
+        "p_quoted": "«Ромашка» " * (n // 10),
+        "p_emails": "a@b" * (n // 3),
+        "p_digits": "7" * n,
+        "p_brackets": "(" * (n // 2) + ")" * (n // 2),
+        "p_hyphens": "кто-" * (n // 4),
+        "p_emoji": "новость🔥" * (n // 9),
+        "p_caps": "НАТО ООН " * (n // 8),
+    }
+
+
+def test_a_batch_with_pathological_articles_writes_every_good_article(tmp_path):
+    bad = {k: v.encode() for k, v in pathological_articles(60_000).items()}
+    good = {f"good{i}.txt": f"{GOOD} Выпуск номер {i}.".encode() for i in range(3)}
+    docs, errors = run_folder(tmp_path, {**{f"{k}.txt": v for k, v in bad.items()}, **good},
+                              "--workers", "1", "--batch-size", "32")
+    done = {d["doc_id"] for d in docs}
+    assert {"good0", "good1", "good2"} <= done
+    failed = {e["doc_id"] for e in errors}
+    assert done | failed == set(bad) | {"good0", "good1", "good2"}
+    assert all(e["error"].startswith(e["source"]) for e in errors)
+    tokens = list(csv.DictReader(open(tmp_path / "out" / "tokens.csv", encoding="utf-8")))
+    assert {t["doc_id"] for t in tokens} >= {"good0", "good1", "good2"}
