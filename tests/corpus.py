@@ -38,12 +38,12 @@ def article(rng: random.Random, sentences: int = 12) -> str:
     return "\n".join(" ".join(lines[i:i + 3]) for i in range(0, len(lines), 3))
 
 
-def write_jsonl(path: Path, n: int, seed: int = 7, sentences: int = 12) -> Path:
-    """`n` articles as JSONL records (id, text); the same n and seed give the same file."""
+def write_jsonl(path: Path, n: int, seed: int = 7, sentences: int = 12, prefix: str = "n") -> Path:
+    """`n` articles as JSONL records (id, text); the same arguments give the same file."""
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"n{i:06d}", "text": article(rng, sentences)}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"id": f"{prefix}{i:06d}", "text": article(rng, sentences)}, ensure_ascii=False) + "\n")
     return path
 
 

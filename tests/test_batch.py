@@ -1,12 +1,7 @@
-"""Batch runs: incremental updates, workers, Dask, Parquet, and kill -9 safety."""
+"""Batch runs: incremental updates, workers, Dask, Parquet, Excel."""
 from __future__ import annotations
 
 import csv
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -114,31 +109,3 @@ def test_excel_csv_has_a_bom_and_loads_back(tmp_path, full_run):
     assert (out / "mentions.csv").read_bytes().startswith(b"\xef\xbb\xbfdoc_id,")
     assert not (full_out / "mentions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert pipeline.load(out)["mentions"].equals(pipeline.load(full_out)["mentions"])
-
-
-def readable_tables(out: Path) -> None:
-    for name in rows.schema():
-        with open(out / f"{name}.csv", encoding="utf-8", newline="") as f:
-            lines = list(csv.reader(f))
-        assert lines and lines[0][0] in ("doc_id", "source"), name
-        assert all(len(line) == len(lines[0]) for line in lines), name
-
-
-def test_kill_9_leaves_previous_tables_readable_and_a_rerun_completes(tmp_path, full_run):
-    inputs, full_out = full_run
-    big = write_articles(tmp_path / "big", {f"b{i:03d}": ARTICLES[f"a{i % 4 + 1}"] * 20 for i in range(60)})
-    out = tmp_path / "out"
-    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    for delay in (0.5, 2.0, 4.0):
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(big), "--out", str(out), "-q",
-                                 "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        readable_tables(out)
-    assert main(["run", str(big), "--out", str(out), "-q", "--workers", "1"]) == 0
-    readable_tables(out)
-    docs = list(csv.DictReader(open(out / "documents.csv", encoding="utf-8")))
-    assert len(docs) == len(ARTICLES) + 60
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # a killed run's temp files are swept

@@ -2,6 +2,7 @@
 by the same command, without redoing its finished batches, into the same tables."""
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import sqlite3
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corpus import write_jsonl
-from pipeline import export
+from pipeline import export, rows
 from pipeline.checkpoint import WORK_DIR
 from pipeline.cli import main
 
@@ -81,7 +82,7 @@ def test_a_killed_run_resumes_without_redoing_finished_batches(tmp_path, corpus,
 def test_a_crash_while_writing_the_tables_is_finished_by_a_rerun(tmp_path, corpus, monkeypatch):
     inputs, full = corpus
     out = tmp_path / "out"
-    small = write_jsonl(tmp_path / "small.jsonl", 10, seed=3)
+    small = write_jsonl(tmp_path / "small.jsonl", 10, seed=3, prefix="s")
     assert main(["run", str(small), "--out", str(out), "-q"]) == 0  # a folder with earlier tables
     before = table_bytes(out)
     written = []
@@ -105,6 +106,30 @@ def test_a_crash_while_writing_the_tables_is_finished_by_a_rerun(tmp_path, corpu
     assert main(["run", str(small), "--out", str(expected), "-q"]) == 0
     assert main(["run", str(inputs), "--out", str(expected), "-q", "--workers", "1"]) == 0
     assert table_bytes(out) == table_bytes(expected)
+
+
+def readable_tables(out: Path) -> None:
+    for name in rows.schema():
+        with open(out / f"{name}.csv", encoding="utf-8", newline="") as f:
+            lines = list(csv.reader(f))
+        assert lines and lines[0][0] in ("doc_id", "source"), name
+        assert all(len(line) == len(lines[0]) for line in lines), name
+
+
+def test_killing_a_run_leaves_the_previous_tables_whole(tmp_path, corpus):
+    inputs, full = corpus
+    out = tmp_path / "out"
+    small = write_jsonl(tmp_path / "small.jsonl", 10, seed=3, prefix="s")
+    assert main(["run", str(small), "--out", str(out), "-q"]) == 0
+    before = table_bytes(out)
+    for fraction in (0.1, 0.5):
+        kill_when(out, [str(inputs), "--workers", "1", "--batch-size", "8"], fraction)
+        readable_tables(out)
+        assert {k: v for k, v in table_bytes(out).items()} == before
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--workers", "1"]) == 0
+    readable_tables(out)
+    assert len((out / "documents.csv").read_text(encoding="utf-8").splitlines()) == 1 + 10 + N
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_a_changed_command_starts_afresh(tmp_path, corpus, capsys):
