@@ -57,7 +57,8 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int,
         return doc_timeout * (n_docs + 2) if doc_timeout else None
 
     context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
-    with ProcessPool(max_workers=workers, context=context) as pool:
+    pool = ProcessPool(max_workers=workers, context=context)
+    try:
         pending: dict = {}
 
         def submit(batch: list[Item], alone: bool = False) -> None:
@@ -68,12 +69,16 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int,
         def settle(future) -> Iterator[tuple[list[Item], BatchResult]]:
             batch, alone = pending.pop(future)
             try:
-                yield batch, future.result()
-                return
+                result = future.result()
             except TimeoutError:
                 why = f"its worker process did not answer within {limit(len(batch)):g} s and was stopped"
             except ProcessExpired as exc:
                 why = f"its worker process died ({exc})"
+            except Exception as exc:  # outside the stages, which turn their own failures into errors
+                why = f"its worker failed ({type(exc).__name__}: {exc})"
+            else:
+                yield batch, result
+                return
             if alone:
                 yield batch, lost(batch[0], why)
             else:
@@ -90,6 +95,10 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int,
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
                 yield from settle(future)
+        pool.close()
+    finally:
+        pool.stop()  # at once on an interruption: the checkpoint keeps what was finished
+        pool.join()
 
 
 def dask(batches: Iterator[list[Item]], work: Work, workers: int,
@@ -117,13 +126,15 @@ def dask(batches: Iterator[list[Item]], work: Work, workers: int,
         def settle(future) -> Iterator[tuple[list[Item], BatchResult]]:
             batch, alone = batch_of.pop(future.key)
             try:
-                yield batch, future.result()
+                result = future.result()
             except Exception as exc:  # the task killed its workers (KilledWorker) or could not run
                 if alone:
                     yield batch, lost(batch[0], f"its Dask task failed ({type(exc).__name__}: {exc})")
                 else:
                     for item in batch:
                         submit([item], alone=True)
+            else:
+                yield batch, result
             finally:
                 future.release()
 
