@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from pipeline import models
 from pipeline.ingest import make_document
+from pipeline.normalize.links import NOT_AMOUNTS, not_amount_spans
 from pipeline.normalize.numbers import parse_digits, stem_value, words_value
 from pipeline.run import process
 
@@ -265,3 +266,14 @@ def test_any_text_gives_well_formed_figures(pieces):
     assert sorted(doc.figures, key=lambda f: (f.start, f.stop)) == doc.figures
     for f in doc.figures:
         assert f.start < f.stop and doc.text[f.start:f.stop] == f.text and f.value is not None
+
+
+LINK_PIECES = ["a", "b", "8", "7", "1", "2", "45", "123", "@", ".", "-", "/", " ", "\n", "(", ")", "+", ":", "_", "й",
+               "http://", "https://", "www.", "WWW.", ".ru", ".RU", ".com", ".info", ".io", ".рф", "ru", "ı", "😀"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=30).map("".join))
+def test_link_spans_are_those_of_the_reference_pattern(text):
+    """The linear scanner gives the spans `NOT_AMOUNTS.finditer` gives (which backtracks on long runs)."""
+    assert not_amount_spans(text) == [m.span() for m in NOT_AMOUNTS.finditer(text)]

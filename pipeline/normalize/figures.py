@@ -13,6 +13,7 @@ of names and URLs) are skipped. The word tables are data files (`data/figures_*.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,18 +21,14 @@ from .. import datafiles, models
 from ..inflect import feats_of
 from ..ingest import HEADER_DATE
 from ..records import Document, Figure, Token
+from ..spans import SpanIndex
+from .links import not_amount_spans
 from .numbers import SPACES, Word, parse_digits, stem_value, word_of, words_prefix
 
 DIGIT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 HYPHENED = re.compile(r"(\d+(?:[.,]\d+)?)[-–—](\w+)")
 DIGIT_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)[-–—](\d+(?:[.,]\d+)?)")
 DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
-# Spans whose digits are not amounts: links, e-mails, phone numbers.
-NOT_AMOUNTS = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w.-]+\.(?:ru|com|org|net|ua|рф|info|io)(?:/\S*)?"
-    r"|(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b|\b\d{3}-\d{2}-\d{2}\b",
-    re.I,
-)
 DASHES = {"-", "–", "—", "−"}
 GLUE = {":", "’", "'", "″", "/", "\\", "#", "№"}  # a number glued to these is a time, score, code
 SKIPPABLE_POS = {"ADJ", "DET"}
@@ -147,8 +144,25 @@ def currency_adjective(word: str) -> str:
 class Sentence:
     """One sentence's tokens with the document text around them."""
 
-    def __init__(self, doc: Document, toks: list[Token], masked: list[tuple[int, int]]):
+    def __init__(self, doc: Document, toks: list[Token], masked: SpanIndex):
         self.doc, self.toks, self.masked = doc, toks, masked
+        self.group_ends: dict[int, int] = {}
+
+    def groups_end(self, i: int) -> int:
+        """Last token of the thousands groups after token i (99 999, 1 234 567), i if none.
+
+        Remembered for every token of the run: a run read from each of its tokens is quadratic."""
+        run, j = [], i
+        while j not in self.group_ends:
+            run.append(j)
+            if not (self.tok(j + 1) and re.fullmatch(r"\d{3}", self.toks[j + 1].text)
+                    and len(self.gap(j + 1)) == 1 and self.gap(j + 1) in SPACES):
+                break
+            j += 1
+        end = self.group_ends.get(j, j)
+        for k in run:
+            self.group_ends[k] = end
+        return end
 
     def gap(self, i: int) -> str:
         """Text between token i-1 and token i."""
@@ -172,7 +186,7 @@ class Sentence:
 
     def is_masked(self, i: int) -> bool:
         t = self.toks[i]
-        return any(s < t.stop and t.start < e for s, e in self.masked)
+        return self.masked.overlaps(t.start, t.stop)
 
 
 def is_unit_word(tok: Token) -> bool:
@@ -220,12 +234,9 @@ def digit_core(s: Sentence, i: int) -> Core | None:
         text, trim = text[:-1], 1
     if not DIGIT_TOKEN.fullmatch(text):
         return None
-    j = i
-    # thousands written with spaces: 99 999, 1 234 567
-    if re.fullmatch(r"\d{1,3}", text):
-        while (s.tok(j + 1) and re.fullmatch(r"\d{3}", s.toks[j + 1].text)
-               and len(s.gap(j + 1)) == 1 and s.gap(j + 1) in SPACES):
-            j += 1
+    j = s.groups_end(i) if re.fullmatch(r"\d{1,3}", text) else i
+    if j > i and not_an_amount(s, i, j):
+        return None  # find_core drops it; reading its value would read the groups again
     value = parse_digits(s.doc.text[t.start:s.toks[j].stop - trim])
     if value is None:
         return None
@@ -308,14 +319,16 @@ def word_core(s: Sentence, i: int) -> Core | None:
             if rest.startswith(start):
                 return Core(i, i, value, kind=kind, unit=unit)
         return None
-    words = []
-    j = i
-    while s.tok(j) and (w := number_word(s.toks[j])):
-        words.append(w)
-        j += 1
-    if not words:
-        return None
-    used, value = words_prefix(words)
+    words: list[Word] = []
+
+    def read() -> Iterator[Word]:  # lazily: one number, not the whole run of number words after it
+        j = i
+        while s.tok(j) and (w := number_word(s.toks[j])):
+            words.append(w)
+            yield w
+            j += 1
+
+    used, value = words_prefix(read())
     if not used or value is None:
         return None
     last = i + used - 1
@@ -617,16 +630,17 @@ def sentence_figures(s: Sentence) -> list[Figure]:
 
 
 def document_figures(doc: Document) -> list[Figure]:
-    masked = [m.span() for m in NOT_AMOUNTS.finditer(doc.text)]
+    masked = not_amount_spans(doc.text)
     if HEADER_DATE.match(doc.text):  # the feed's `date … Фото: …` line is not the article
         end = doc.text.find("\n")
         masked.append((0, end if end >= 0 else len(doc.text)))
+    index = SpanIndex(masked)
     by_sent: dict[int, list[Token]] = {}
     for tok in doc.tokens:
         by_sent.setdefault(tok.sent_id, []).append(tok)
     figs = []
     for sent_id in sorted(by_sent):
-        figs.extend(sentence_figures(Sentence(doc, by_sent[sent_id], masked)))
+        figs.extend(sentence_figures(Sentence(doc, by_sent[sent_id], index)))
     figs.sort(key=lambda f: (f.start, f.stop))
     for n, f in enumerate(figs):
         f.figure_id = n

@@ -9,6 +9,7 @@ as `сорока` in `сорокалетний`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,14 +60,15 @@ def word_of(lemma: str) -> Word | None:
     return number_words().get(lemma.lower().replace("ё", "е"))
 
 
-def words_prefix(words: list[Word]) -> tuple[int, float | None]:
+def words_prefix(words: Iterable[Word]) -> tuple[int, float | None]:
     """How many of `words` make one number from the start, and its value.
 
     `сто двадцать пять` → 125, `две тысячи триста` → 2300, `полтора миллиона` → 1.5e6,
     `два десятка` → 20, `две трети` → 2/3. Two numbers in a row (`два три`) stop at the first.
+    Reads `words` only up to the first word that does not belong (it may be a lazy iterator).
     """
     total, current, last_mag, last_scale = 0.0, 0.0, float("inf"), float("inf")
-    used = 0
+    used, prev = 0, ""
     for n, w in enumerate(words):
         if w.role in MAGNITUDE or w.role in ("collective", "ordinal"):
             mag = MAGNITUDE.get(w.role, 1 if w.value < 10 else 10 if w.value < 100 else 100)
@@ -87,13 +89,13 @@ def words_prefix(words: list[Word]) -> tuple[int, float | None]:
             total += (current or 1) * w.value
             current, last_mag, last_scale = 0.0, float("inf"), w.value
         elif w.role in ("group", "part"):
-            if n and words[n - 1].role in ("group", "part", "scale"):
+            if n and prev in ("group", "part", "scale"):
                 break
             current = (current or 1) * w.value
             last_mag = 0  # nothing smaller can follow
         else:
             break
-        used = n + 1
+        used, prev = n + 1, w.role
     if not used:
         return 0, None
     return used, total + current
