@@ -19,15 +19,17 @@ free of yargy's pymorphy2 morphology, which breaks on Python 3.12+.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import datafiles
 from .inflect import feats_of, nominative_phrase
+from .mentionset import MentionSet
 from .normalize.organizations import curated_key, fold, multi_word_aliases, single_word_aliases, word_lemma
 from .normalize.persons import role_of
 from .records import Document, Mention, Token
+from .spans import SpanIndex, SpanSet
 
 OPEN_QUOTES = "«\"„“'"
 CLOSE_QUOTES = "»\"“”'"
@@ -188,11 +190,28 @@ class Sent:
     def __init__(self, tokens: list[Token], mentions: list[Mention]):
         self.tokens = tokens
         self.stops = {t.stop: i for i, t in enumerate(tokens)}
-        self.mention_at = {}  # token index -> mention covering it
+        self.mention_at = {}  # token index -> mention covering it (the last one listed)
+        starts = [t.start for t in tokens]
         for m in mentions:
-            for i, t in enumerate(tokens):
-                if m.start <= t.start and t.stop <= m.stop:
-                    self.mention_at[i] = m
+            i = bisect_left(starts, m.start)  # tokens in text order: those inside are a run
+            while i < len(tokens) and tokens[i].stop <= m.stop:
+                self.mention_at[i] = m
+                i += 1
+
+
+def tokens_by_sentence(doc: Document) -> dict[int, list[Token]]:
+    by_sent: dict[int, list[Token]] = {}
+    for tok in doc.tokens:
+        by_sent.setdefault(tok.sent_id, []).append(tok)
+    return by_sent
+
+
+def mentions_by_sentence(mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """Mentions grouped by sent_id, in list order: one pass, not one per sentence."""
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sent_id, []).append(m)
+    return by_sent
 
 
 def chain_end(sent: Sent, k: int) -> int:
@@ -280,11 +299,12 @@ def word_keys(tok: Token) -> tuple[str, str]:
 
 def curated_phrase(toks: list[Token], h: int) -> int:
     """Index after a curated name of several words starting at token h, or 0."""
-    words = [t for t in toks[h:h + 7] if any(ch.isalnum() for ch in t.text)]
+    at = [i for i in range(h, min(h + 7, len(toks))) if any(ch.isalnum() for ch in toks[i].text)]
+    words = [toks[i] for i in at]
     for first in word_keys(toks[h]):
         for key in multi_word_aliases().get(first, ()):
             if len(words) >= len(key) and all(k in word_keys(t) for k, t in zip(key, words)):
-                return toks.index(words[len(key) - 1]) + 1
+                return at[len(key) - 1] + 1
     return 0
 
 
@@ -452,7 +472,7 @@ def extend_over_places(doc: Document, mentions: list[Mention]) -> list[Mention]:
     out = []
     for m in mentions:
         if m.type == "ORG":
-            nxt = doc.text.find(" ", m.stop) == m.stop and by_start.get(m.stop + 1)
+            nxt = doc.text.startswith(" ", m.stop) and by_start.get(m.stop + 1)
             if nxt and doc.sent_at(nxt.start) == m.sent_id:
                 last = doc.tokens_in(nxt.start, nxt.stop)
                 if last and (case_of(last[-1]) == "Gen" or is_abbr(last[-1])):
@@ -551,6 +571,7 @@ def extend_over_preps(doc: Document, mentions: list[Mention]) -> list[Mention]:
         if m.type == "ORG":
             ends.setdefault(m.stop, []).append(m)
     replace: dict[int, Mention] = {}
+    by_sent, mentions_of, sents = tokens_by_sentence(doc), mentions_by_sentence(mentions), {}
     for stop, group in ends.items():
         nxt = doc.text[stop:stop + 5]
         if not (nxt.startswith(" по ") or nxt.startswith(" при ")):
@@ -560,10 +581,12 @@ def extend_over_preps(doc: Document, mentions: list[Mention]) -> list[Mention]:
         if not group:
             continue
         sent_id = group[0].sent_id
-        toks = [t for t in doc.tokens if t.sent_id == sent_id]
-        sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
-        k = next((i for i, t in enumerate(toks) if t.start > stop), None)
-        if k is None:
+        if sent_id not in sents:
+            sents[sent_id] = Sent(by_sent.get(sent_id, []), mentions_of.get(sent_id, []))
+        sent = sents[sent_id]
+        toks = sent.tokens
+        k = bisect_right(toks, stop, key=lambda t: t.start)  # the first token after the body
+        if k == len(toks):
             continue
         end = prep_phrase_end(sent, k)
         if end == k:
@@ -601,7 +624,9 @@ def split_name_and_abbr(doc: Document, mentions: list[Mention]) -> list[Mention]
 def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """`Международная амнистия (Amnesty International)`, `… Channel (WFC)`: the name in brackets
     after an organization is the same organization, a mention of its own."""
-    taken = [(m.start, m.stop) for m in mentions]
+    taken = SpanSet([t.start for t in doc.tokens])
+    for m in mentions:
+        taken.add(m.start, m.stop, id(m))
     out = list(mentions)
     for m in out:  # grows: `Комитет … (КЗЖ) (Committee to Protect Journalists)`
         if m.type != "ORG":
@@ -622,23 +647,23 @@ def bracketed_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
             stop = start + len(inner) + len(pair.group(0)) - len(pair.group(1))
         elif not (LATIN_NAME.match(inner) or (letters and all(ch.isupper() for ch in letters) and " " not in inner)):
             continue
-        if any(a < stop and start < b for a, b in taken):
+        if taken.overlapping(start, stop):
             continue
         new = make_mention(doc, start, stop, "ORG", normal=match.group(1).strip())
         if new is not None:
             out += split_name_and_abbr(doc, [new])
-            taken.append((start, stop))
+            taken.add(start, stop, id(new))
     return out
 
 
 def domain_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """News sites named by their domain (`vc.ru`, `infox.ru`) are organizations; a site one goes to
     (`на change.org`, `на сайте gosuslugi.ru`) is the product."""
-    taken = [(m.start, m.stop) for m in mentions]
+    taken = SpanIndex((m.start, m.stop) for m in mentions)
     out = list(mentions)
     for match in DOMAIN.finditer(doc.text):
         start, stop = match.span()
-        if any(a < stop and start < b for a, b in taken):
+        if taken.overlaps(start, stop):
             continue
         i = bisect_left(doc.tokens, start, key=lambda t: t.start) - 1
         if i >= 0 and (doc.tokens[i].text.lower() in PLATFORM_PREPS or lemma_of(doc.tokens[i]) in ("сайт", "портал", "адрес")):
@@ -656,14 +681,14 @@ WIKI_QUOTED = re.compile(r"''([A-Z][^'\n]{0,60}[\w.])''")
 def wiki_quoted_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Wiki-style news sets foreign names in double apostrophes (`''Netflix''`); a Latin name
     so marked that the model left untagged is most often a company, club or band."""
-    taken = [(m.start, m.stop) for m in mentions]
+    taken = SpanIndex((m.start, m.stop) for m in mentions)
     out = list(mentions)
     for match in WIKI_QUOTED.finditer(doc.text):
         start, stop = match.span(1)
         words = match.group(1).split()
         if len(words) > 4 or not all(w[:1].isupper() or w in FUNCTION_WORDS for w in words):
             continue  # a title or a quotation, not a name
-        if any(a < stop and start < b for a, b in taken) or follows_a_thing(doc, start):
+        if taken.overlaps(start, stop) or follows_a_thing(doc, start):
             continue
         new = make_mention(doc, start, stop, "ORG", normal=match.group(1))
         if new is not None and (new.start, new.stop) == (start, stop):
@@ -689,10 +714,6 @@ def join_split_names(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def overlaps(a: Mention, start: int, stop: int) -> bool:
-    return a.start < stop and start < a.stop
-
-
 def dependent_at(doc: Document, start: int) -> bool:
     """The name at `start` hangs in the genitive off the noun before it."""
     i = bisect_left(doc.tokens, start, key=lambda t: t.start)
@@ -704,10 +725,11 @@ def dependent_at(doc: Document, start: int) -> bool:
 
 def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, str]]) -> list[Mention]:
     """Add the rules' spans to the model's mentions; a rule span replaces a model ORG it extends."""
+    kept = MentionSet([t.start for t in doc.tokens], mentions)
     for start, stop, rule in sorted(found, key=lambda f: f[0] - f[1]):  # longest first
-        if any(m.start == start and m.stop == stop for m in mentions):
+        if kept.has_span(start, stop):
             continue
-        clash = [m for m in mentions if overlaps(m, start, stop)]
+        clash = kept.overlapping(start, stop)
         keep = True
         replace = []
         for m in clash:
@@ -731,8 +753,10 @@ def merge(doc: Document, mentions: list[Mention], found: list[tuple[int, int, st
         new = make_mention(doc, start, stop, "ORG")
         if new is None:
             continue
-        mentions = [m for m in mentions if m not in replace] + [new]
-    return mentions
+        for m in replace:
+            kept.remove_equal(m)
+        kept.append(new)
+    return kept.to_list()
 
 
 def name_keys(text: str) -> set[str]:
@@ -799,12 +823,10 @@ def split_lines(doc: Document, mentions: list[Mention]) -> list[Mention]:
 def apply(doc: Document) -> Document:
     things = thing_names(doc)
     mentions = clean_model_mentions(doc)
-    by_sent: dict[int, list[Token]] = {}
-    for tok in doc.tokens:
-        by_sent.setdefault(tok.sent_id, []).append(tok)
+    by_sent, mentions_of = tokens_by_sentence(doc), mentions_by_sentence(mentions)
     found = []
     for sent_id, toks in by_sent.items():
-        sent = Sent(toks, [m for m in mentions if m.sent_id == sent_id])
+        sent = Sent(toks, mentions_of.get(sent_id, []))
         for a, b, rule in candidates(sent):
             start, stop = trim_quotes(doc, toks[a].start, toks[b - 1].stop)
             if stop > start and not platform_used(doc, start, stop) and not follows_a_thing(doc, start) \
