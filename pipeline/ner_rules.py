@@ -37,6 +37,9 @@ QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
 NAME_POS = {"NOUN", "PROPN"}
 MAX_CHAIN = 7  # tokens of a genitive chain after the head
 MAX_QUOTED = 8  # tokens of a quoted name
+# Tokens a rule reads from a head to build one name (NEREL's longest are ~15): a bound, so that a
+# line of genitives, Latin words or adjectives costs each head a window, not the rest of the line.
+MAX_NAME = 24
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,8 @@ def mentions_by_sentence(mentions: list[Mention]) -> dict[int, list[Mention]]:
 
 
 def chain_end(sent: Sent, k: int) -> int:
-    """Index after a genitive chain that starts at token k (k itself if none)."""
-    toks, n, end, first, named = sent.tokens, len(sent.tokens), k, k, False
+    """Index after a genitive chain that starts at token k (k itself if none), read within MAX_NAME tokens."""
+    toks, n, end, first, named = sent.tokens, min(len(sent.tokens), k + MAX_NAME), k, k, False
     while k < n and k - end <= MAX_CHAIN:
         tok = toks[k]
         m = sent.mention_at.get(k)
@@ -263,9 +266,9 @@ def place_adjective(sent: Sent, i: int) -> bool:
 
 
 def left_end(sent: Sent, h: int) -> int:
-    """Index of the first agreeing adjective before the head."""
+    """Index of the first agreeing adjective before the head (MAX_NAME tokens back at most)."""
     toks, i = sent.tokens, h
-    while i > 0 and adjective_like(toks[i - 1]) and agrees(toks[i - 1], toks[h]) \
+    while i > max(0, h - MAX_NAME) and adjective_like(toks[i - 1]) and agrees(toks[i - 1], toks[h]) \
             and lemma_of(toks[i - 1]) not in adj_stop() \
             and ((i - 1) not in sent.mention_at or sent.mention_at[i - 1] is sent.mention_at.get(h)
                  or place_adjective(sent, i - 1)):
@@ -285,9 +288,9 @@ def quoted_name(sent: Sent, k: int) -> tuple[int, int] | None:
 
 
 def latin_name(sent: Sent, k: int) -> tuple[int, int] | None:
-    """Token range of a capitalized Latin-script name starting at token k."""
+    """Token range of a capitalized Latin-script name starting at token k (MAX_NAME tokens at most)."""
     toks, j = sent.tokens, k
-    while j < len(toks) and toks[j].text[:1].isascii() and toks[j].text[:1].isalpha() \
+    while j < min(len(toks), k + MAX_NAME) and toks[j].text[:1].isascii() and toks[j].text[:1].isalpha() \
             and (toks[j].text[:1].isupper() or j > k):
         j += 1
     return (k, j) if j > k else None
@@ -347,7 +350,7 @@ def candidates(sent: Sent) -> list[tuple[int, int, str]]:
         elif (tok.text[:1].isupper() and (fold(tok.text) in aliases or (lemma in aliases and not is_abbr(tok)))
               and tok.pos in NAME_POS | {"X", "ADJ"}):
             start = h
-            while start > 0 and toks[start - 1].text[:1].isupper() and adjective_like(toks[start - 1]) \
+            while start > max(0, h - MAX_NAME) and toks[start - 1].text[:1].isupper() and adjective_like(toks[start - 1]) \
                     and agrees(toks[start - 1], tok) and (start - 1) not in sent.mention_at:
                 start -= 1  # `Верховной Рады`
             out.append((start, h + 1, "alias"))
@@ -512,8 +515,9 @@ def after_a_body(doc: Document, start: int) -> bool:
 
 
 def prep_phrase_end(sent: Sent, k: int) -> int:
-    """Index after `при президенте РФ`, `по обороне и безопасности`, `по Москве` from token k (k if none)."""
-    toks, n, end = sent.tokens, len(sent.tokens), k
+    """Index after `при президенте РФ`, `по обороне и безопасности`, `по Москве` from token k (k if none),
+    read within MAX_NAME tokens."""
+    toks, n, end = sent.tokens, min(len(sent.tokens), k + MAX_NAME), k
     for _ in range(2):  # `Совет при президенте РФ по развитию гражданского общества`
         if end >= n or toks[end].text.lower() not in PREP_CASE:
             break
