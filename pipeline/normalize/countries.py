@@ -24,6 +24,7 @@ from .. import datafiles, models
 from ..inflect import feats_of, nominative_phrase
 from ..lemmatize import normal_word
 from ..records import Country, Document, Mention, Token
+from ..spans import SpanIndex, SpanSet
 
 MAX_WORDS = 8
 KEY_POS = {"NOUN", "ADJF", "PRTF"}  # parses whose normal form may stand for an alias word
@@ -197,13 +198,25 @@ def is_title(tok: Token) -> bool:
                and not {"Name", "Surn", "Patr"} & p.tag.grammemes for p in models.parse(normal_word(tok.text)))
 
 
-def in_person(doc: Document, start: int, stop: int, exact: bool = True) -> bool:
+def person_spans(doc: Document) -> SpanSet:
+    """The document's person mentions, found by span (a scan per country would be quadratic)."""
+    spans = SpanSet([t.start for t in doc.tokens])
+    for i, m in enumerate(doc.mentions):
+        if m.type == "PER":
+            spans.add(m.start, m.stop, i)
+    return spans
+
+
+def in_person(doc: Document, start: int, stop: int, exact: bool = True, persons: SpanSet | None = None) -> bool:
     """Part of a multi-word person name (`Сальвадора Дали`, `Ливия Клаусова`), not of a title.
 
     A one-word person counts too when only its lemma matched (`Доминик` is not Доминика).
+    `persons` is `person_spans(doc)`, made once per document.
     """
-    for m in doc.mentions:
-        if m.type != "PER" or not (m.start <= start and stop <= m.stop):
+    persons = persons if persons is not None else person_spans(doc)
+    for i in sorted(persons.overlapping(start, stop)):
+        m = doc.mentions[i]
+        if not (m.start <= start and stop <= m.stop):
             continue
         if (m.start, m.stop) == (start, stop):
             if not exact:
@@ -241,7 +254,7 @@ def hyphen_parts(tok: Token) -> list[tuple[int, int, str]]:
     return found
 
 
-def find_names(doc: Document) -> tuple[list[Country], set[int]]:
+def find_names(doc: Document, persons: SpanSet) -> tuple[list[Country], set[int]]:
     """Names of the gazetteer, longest first; returns them and the token indexes they cover."""
     index, tokens = gazetteer(), doc.tokens
     token_keys = [keys(t) for t in tokens]
@@ -266,7 +279,7 @@ def find_names(doc: Document) -> tuple[list[Country], set[int]]:
         start, stop = tokens[i].start, tokens[i + n - 1].stop
         covered.update(range(i, i + n))
         exact = all(token_keys[i + j][1] in forms for j, forms in enumerate(best.words))
-        if best.iso2 and not in_person(doc, start, stop, exact):
+        if best.iso2 and not in_person(doc, start, stop, exact, persons):
             found.append(country(doc, start, stop, best.iso2))
         i += n
     return found, covered
@@ -322,21 +335,22 @@ def adjective_parts(tok: Token) -> list[tuple[int, int, str]]:
     return parts
 
 
-def find_adjectives(doc: Document, covered: set[int]) -> list[Country]:
+def find_adjectives(doc: Document, covered: set[int], persons: SpanSet) -> list[Country]:
     found = []
     for i, tok in enumerate(doc.tokens):
         if i in covered or tok.pos not in ("ADJ", "PROPN") or not tok.text[:1].isalpha():
             continue
         parts = adjective_parts(tok)
-        if parts and names_state(doc.tokens, i) and not in_person(doc, tok.start, tok.stop):
+        if parts and names_state(doc.tokens, i) and not in_person(doc, tok.start, tok.stop, persons=persons):
             found.extend(country(doc, start, stop, iso2, "adjective") for start, stop, iso2 in parts)
     return found
 
 
 def countries(docs: list[Document]) -> list[Document]:
     for doc in docs:
-        names, covered = find_names(doc)
-        doc.countries = sorted(names + find_adjectives(doc, covered), key=lambda c: (c.start, c.stop))
+        persons = person_spans(doc)
+        names, covered = find_names(doc, persons)
+        doc.countries = sorted(names + find_adjectives(doc, covered, persons), key=lambda c: (c.start, c.stop))
     return docs
 
 
@@ -348,12 +362,12 @@ def country_mentions(docs: list[Document]) -> list[Document]:
     corpora do not: they are named entities only by NEREL's convention), and so does
     the EU, an organization."""
     for doc in docs:
-        locs = [(m.start, m.stop) for m in doc.mentions if m.type == "LOC"]
+        locs = SpanIndex((m.start, m.stop) for m in doc.mentions if m.type == "LOC")
         orgs = {(m.start, m.stop) for m in doc.mentions if m.type == "ORG"}
         added = False
         for c in doc.countries:
             if (c.form != "name" or c.iso2 == "EU" or (c.start, c.stop) in orgs
-                    or any(start < c.stop and c.start < stop for start, stop in locs)):
+                    or locs.overlaps(c.start, c.stop)):
                 continue
             tokens = doc.tokens_in(c.start, c.stop)
             normal = nominative_phrase(doc.text, tokens) if tokens else c.text

@@ -180,15 +180,27 @@ def short_reference(doc: Document, m: Mention) -> str:
     return lemma if lemma in dependent_heads() else ""
 
 
-def referent(orgs: list[Mention], keys: list[str], i: int, lemma: str) -> str:
-    """The key of the one organization named before mention i with the word `lemma` in its
-    name; '' when none or several (`Суда` after two courts is left alone)."""
-    found = set()
-    for j in range(i):
-        words = key_words().get(keys[j]) or set(keys[j].split("-"))
-        if (lemma in words or slugify(lemma) in words) and keys[j] != keys[i]:
-            found.add(keys[j])
-    return next(iter(found)) if len(found) == 1 else ""
+class NamedBefore:
+    """The keys of the organizations named so far, by the words of their names."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.by_word: dict[str, set[str]] = {}
+
+    def add(self, key: str) -> None:
+        if key not in self.seen:
+            self.seen.add(key)
+            for word in key_words().get(key) or set(key.split("-")):
+                self.by_word.setdefault(word, set()).add(key)
+
+    def referent(self, key: str, lemma: str) -> str:
+        """The key of the one organization named before with the word `lemma` in its name,
+        other than `key`; '' when none or several (`Суда` after two courts is left alone)."""
+        named = self.by_word.get(lemma, set()), self.by_word.get(slugify(lemma), set())
+        if any(len(keys) > 2 for keys in named):
+            return ""  # two others at least
+        found = (named[0] | named[1]) - {key}
+        return next(iter(found)) if len(found) == 1 else ""
 
 
 def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
@@ -207,10 +219,12 @@ def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
         elif not key and abbr is not None:  # a full name the text abbreviates
             key = curated_key(abbr) or slug_key(abbr)
         keys.append(key or slug_key(lemmas))
+    before = NamedBefore()  # a scan of all the names before each one would be quadratic
     for i, m in enumerate(orgs):
         lemma = "" if curated_key(m.normal) else short_reference(doc, m)
         if lemma:
-            keys[i] = referent(orgs, keys, i, lemma) or keys[i]
+            keys[i] = before.referent(keys[i], lemma) or keys[i]
+        before.add(keys[i])
     return keys
 
 

@@ -9,7 +9,7 @@ surname takes the key of the one full name in its article that shares it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slugify import slugify
 
@@ -112,29 +112,46 @@ def key_of(parts: Parts) -> str:
     return slugify(f"{parts.last} {parts.first}".strip()) or "person"
 
 
-def surname_keys(full: dict[str, set[str]], surname: str) -> set[str]:
+@dataclass
+class Surnames:
+    """Keys of the article's full names by folded surname, and by the surname less its last letter."""
+
+    full: dict[str, set[str]] = field(default_factory=dict)
+    by_stem: dict[str, set[str]] = field(default_factory=dict)  # `мендонс` -> surnames `мендонса`…
+
+    def add(self, surname: str, key: str) -> None:
+        self.full.setdefault(surname, set()).add(key)
+        self.by_stem.setdefault(surname[:-1], set()).add(surname)
+
+
+def surname_keys(surnames: Surnames, surname: str) -> set[str]:
     """Keys of the full names in the article with this surname, allowing for a nominative
-    guessed differently for an unknown foreign name (`Мендонс` / `Мендонса`)."""
-    word = fold(surname)
+    guessed differently for an unknown foreign name (`Мендонс` / `Мендонса`): one letter more
+    or less at the end, both five letters or longer. Looked up, not searched: an article
+    may hold thousands of names."""
+    full, word = surnames.full, fold(surname)
     if word in full:
         return full[word]
     if models.analyzer().word_is_known(word):
         return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
-    return {k for last, keys in full.items() for k in keys
-            if len(word) >= 5 and len(last) >= 5 and (last.startswith(word) or word.startswith(last))
-            and abs(len(last) - len(word)) <= 1}
+    if len(word) < 5:
+        return set()
+    near = {last for last in surnames.by_stem.get(word, ()) if len(last) >= 5}  # one letter more
+    if len(word) - 1 >= 5 and word[:-1] in full:
+        near.add(word[:-1])  # one letter less
+    return {k for last in near for k in full[last]}
 
 
 def persons_of(doc: Document) -> list[Person]:
     mentions = [m for m in doc.mentions if m.type == "PER"]
     all_words = [words_of(doc, m) for m in mentions]
     parts = [split_name(w) for w in all_words]
-    full: dict[str, set[str]] = {}  # folded surname -> keys of the full names with it
+    full = Surnames()  # folded surname -> keys of the full names with it
     by_first: dict[str, set[str]] = {}
     for p in parts:
         if p.first and p.last:
             key = key_of(p)
-            full.setdefault(fold(p.last), set()).add(key)
+            full.add(fold(p.last), key)
             by_first.setdefault(fold(p.first), set()).add(key)
     out = []
     for m, p, words in zip(mentions, parts, all_words):
