@@ -9,7 +9,9 @@ import pandas as pd
 
 from . import rows
 from .batch import batches, process_batch
+from .entities import Dates, Entities
 from .ingest import make_document
+from .merge import relinked
 
 PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
 
@@ -20,16 +22,22 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
         texts = [texts]
     items = texts.items() if isinstance(texts, Mapping) else enumerate(texts)
     docs = (make_document(str(i), "<text>", t, t.encode("utf-8")) for i, t in items)
-    tables: dict[str, list[tuple]] = {name: [] for name in rows.schema()}
+    tables: dict[str, list[tuple]] = {name: [] for name in rows.article_tables()}
     for batch in batches(docs):
         for name, table_rows in process_batch(batch).rows.items():
             tables[name].extend(table_rows)
-    return {name: frame(name, table_rows) for name, table_rows in tables.items()}
+    for name, table_rows in tables.items():
+        table_rows.sort(key=rows.sort_key(name))
+    entities = Entities()
+    frames = {}
+    for name, table_rows in tables.items():  # the same cross-document steps as `merge`
+        final = entities.watch(name, relinked(lambda: iter(table_rows), name), Dates(tables["documents"]))
+        frames[name] = frame(name, list(final))
+    frames["entities"] = frame("entities", entities.rows())
+    return frames
 
 
-def frame(table: str, table_rows: list[tuple]) -> pd.DataFrame:
-    """Rows as a DataFrame in contract column and sort order."""
-    table_rows.sort(key=rows.sort_key(table))
+def frame(table: str, table_rows: list) -> pd.DataFrame:
     return pd.DataFrame(table_rows, columns=list(rows.columns(table)))
 
 

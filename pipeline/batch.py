@@ -141,7 +141,7 @@ def process_batch(items: list[Document | Error], stages: Stages | None = None,
 
     Documents may arrive detached (a path instead of the text, see `ingest.detach`) and
     are read here; ingest errors ride along to be written with the batch."""
-    result = BatchResult(rows={name: [] for name in rows.schema()})
+    result = BatchResult(rows={name: [] for name in rows.article_tables()})
     if doc_timeout:
         models.load()
     docs = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .batch import BatchResult, Summary
 from .records import Document, Error
-from .rows import columns, integer_columns, schema, sort_columns
+from .rows import article_tables, columns, integer_columns, sort_columns
 
 WORK_DIR = ".ruextract-work"
 SCHEMA_VERSION = "1"
@@ -101,7 +101,7 @@ class Checkpoint:
         db.execute("CREATE INDEX items_doc ON items (doc_id)")
         counts = ", ".join(f"{name} INTEGER" for name in Summary.COUNTS)
         db.execute(f"CREATE TABLE batches (seq INTEGER PRIMARY KEY, {counts}, peak_mb REAL)")
-        for name in schema():
+        for name in article_tables():
             ints = set(integer_columns(name))
             cols = ", ".join(f'"{c}" {"INTEGER" if c in ints else "TEXT"}' for c in columns(name))
             db.execute(f'CREATE TABLE "t_{name}" ({cols})')

@@ -5,18 +5,23 @@ checkpoint's rows in contract order, and the previous tables as written — so o
 `heapq.merge` per table writes the result with memory for a few rows: an archive of any
 size costs one sequential pass. Old rows of the documents this run processed (or failed)
 and old errors of its inputs are dropped on the way, so an incremental run writes what
-one run over all the articles would.
+one run over all the articles would. On the way too, persons get their batch-wide keys
+(`link`) and the entities are counted (`entities`).
 """
 from __future__ import annotations
 
 import csv
 import heapq
 from collections.abc import Callable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from . import export
 from .checkpoint import Checkpoint
-from .rows import columns, integer_columns, plain_number, schema, sort_key
+from .entities import Dates, Entities
+from .link import PersonLinker
+from .rows import article_tables, columns, integer_columns, plain_number, sort_key
 
 
 def typed(table: str, header: list[str]) -> Callable[[Sequence], tuple]:
@@ -94,15 +99,35 @@ def kept_rows(table: str, rows: Iterator[tuple], checkpoint: Checkpoint) -> Iter
             yield row
 
 
+def relinked(rows: Callable[[], Iterator[tuple]], table: str) -> Iterator[tuple]:
+    """Persons with their batch-wide key (see `link`): one pass to gather, one to write."""
+    if table != "persons":
+        yield from rows()
+        return
+    linker = PersonLinker()
+    for _, doc_rows in groupby(rows(), key=itemgetter(0)):
+        linker.add(list(doc_rows))
+    linker.finish()
+    key_col = columns(table).index("person_id")
+    for _, doc_rows in groupby(rows(), key=itemgetter(0)):
+        doc_rows = list(doc_rows)
+        for row, key in zip(doc_rows, linker.keys(doc_rows)):
+            yield row[:key_col] + (key,) + row[key_col + 1:]
+
+
 def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: bool = False) -> None:
     """Every table of `out`, merged from the previous tables and this run's rows; each file
     is replaced whole (see `export.atomic_write`). Merging again after a crash half-way
     gives the same tables: the rows of this run that a replaced table already holds are
-    dropped as old rows of redone documents."""
+    dropped as old rows of redone documents, and keys are made anew from the names."""
     out = Path(out)
     export.sweep_temp_files(out)
-    for name in schema():
-        old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
-        merged = heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
-        export.write_rows(name, merged, out, fmt=fmt, excel=excel)
+    entities = Entities()
+    for name in article_tables():
+        def merged(name: str = name) -> Iterator[tuple]:
+            old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
+            return heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
+        dates = Dates(previous_rows(out, "documents", fmt))  # written first, so already this run's
+        export.write_rows(name, entities.watch(name, relinked(merged, name), dates), out, fmt=fmt, excel=excel)
+    export.write_rows("entities", entities.rows(), out, fmt=fmt, excel=excel)
     export.write_datapackage(out, fmt, excel)

@@ -8,10 +8,10 @@ our CSS and JS from `templates/`), so the file opens offline and can be mailed a
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,17 +91,33 @@ CHARTS = (("countries", "Most mentioned countries", "countries", "iso2", "name_r
 KIND_OF_TABLE = {"countries": "country", "organizations": "organization", "persons": "person"}
 
 
+ENTITY_TYPES = {"countries": "COUNTRY", "organizations": "ORG", "persons": "PER"}
+
+
+def top_entities(entities: pd.DataFrame | None, table: str, n: int = TOP_N) -> list[tuple[str, int, int]]:
+    """(canonical name, mentions, articles) of the `n` most mentioned entities of a kind."""
+    if entities is None or entities.empty:
+        return []
+    df = entities[entities["type"] == ENTITY_TYPES[table]]
+    ranked = sorted(zip(df["name"], df["mentions"], df["documents"], df["entity_id"]),
+                    key=lambda r: (-int(r[1]), str(r[3])))[:n]
+    return [(str(name) or str(key), int(m), int(d)) for name, m, d, key in ranked]
+
+
 def chart_of(frames: dict[str, pd.DataFrame], key: str, title: str, table: str, by: str, label: str,
              fallback: str | None) -> dict:
-    """One chart's data and plot; from the NER mentions when the normalized table has no rows."""
+    """One chart's data and plot: the entities table's names and counts; from the table's
+    own rows in a folder written before it existed, and from the NER mentions when the
+    normalized table has no rows."""
     df, note, colour = frames.get(table), "", COLOURS[KIND_OF_TABLE[table]]
+    rows = top_entities(frames.get("entities"), table)
     if df is not None and len(df) and by in df and (df[by].fillna("") == "").all():
         by = label  # no ids yet: count by name
     if (df is None or df.empty) and fallback and "mentions" in frames:
         mentions = frames["mentions"]
         df, by, label = mentions[mentions["type"] == fallback], "normal", "normal"
         note, colour = f"from NER {fallback} mentions ({table}.csv has no rows)", COLOURS[fallback]
-    rows = top_counts(df, by, label)
+    rows = rows or top_counts(df, by, label)
     return {"key": key, "title": title, "note": note, "rows": rows,
             "html": bar_chart(rows, colour, f"chart-{key}") if rows else None}
 
@@ -202,6 +218,16 @@ def figure_rows(frames: dict[str, pd.DataFrame], anchors: dict[str, str], limit:
     return rows
 
 
+def batch_digest(documents: pd.DataFrame) -> str:
+    """Which articles the tables hold, in 12 hex digits: the page names its batch this way
+    rather than by the time it was made, so regenerating it on unchanged tables changes
+    no byte of it."""
+    digest = hashlib.sha256()
+    for doc_id, sha in zip(documents["doc_id"], documents["sha256"]):
+        digest.update(f"{doc_id}\t{sha}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def render(out_dir: str | Path, max_articles: int = MAX_ARTICLES) -> str:
     """The report page of an output folder, as HTML text."""
     from .cli import package_version  # here, not at the top: cli imports this module
@@ -213,7 +239,7 @@ def render(out_dir: str | Path, max_articles: int = MAX_ARTICLES) -> str:
     n_figures = len(frames.get("figures", ()))
     return environment().get_template("report.html.j2").render(
         out_dir=str(out_dir), version=package_version(),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        batch=batch_digest(frames["documents"]),
         plotly_js=plotly_js() if any(c["html"] for c in charts) else None,
         summary=summary(frames), published=published_range(frames), charts=charts, colours=COLOURS, kind_names=highlight.KIND_NAMES,
         figures=figure_rows(frames, anchors, MAX_FIGURES), n_figures=n_figures, max_figures=MAX_FIGURES,

@@ -12,11 +12,17 @@ from . import datafiles
 from .records import Document, Error
 
 DOC_TABLES = ("sentences", "tokens", "mentions", "countries", "organizations", "persons", "figures")
+CROSS_DOCUMENT = ("entities",)  # made from the other tables of the whole folder, not per article
 
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, dict]:
     return {t["name"]: t for t in datafiles.read_json("schema.json")["tables"]}
+
+
+def article_tables() -> list[str]:
+    """The tables whose rows come from the articles (and their errors), batch by batch."""
+    return [name for name in schema() if name not in CROSS_DOCUMENT]
 
 
 @lru_cache(maxsize=None)
@@ -76,6 +82,8 @@ def sort_columns(table: str) -> list[str]:
     ties keep the order the rows were made in."""
     if table == "errors":
         return ["source", "doc_id", "stage", "error"]
+    if table == "entities":
+        return ["type", "entity_id"]
     cols = columns(table)
     return [c for c in ("doc_id", "start", "stop", "sent_id", "token_id", "mention_id", "figure_id") if c in cols]
 

@@ -108,7 +108,34 @@ def show(out_dir: str | Path, doc_id: str, console: Console, notes: bool = True)
         if rows.get(name):
             console.print()
             console.print(entity_table(name, rows[name]))
+    entities = batch_entities(only, frames.get("entities"))
+    if entities.row_count:
+        console.print()
+        console.print(entities)
     return True
+
+
+KEYS = (("COUNTRY", "countries", "iso2"), ("ORG", "organizations", "org_id"), ("PER", "persons", "person_id"))
+
+
+def batch_entities(only: dict, entities) -> Table:
+    """The article's entities as the whole output folder knows them (`entities.csv`):
+    canonical name, and mentions and articles in the folder."""
+    table = Table(title="entities in the batch", title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("type", "entity_id", "name", "here", "mentions", "articles"):
+        table.add_column(col, justify="right" if col in ("here", "mentions", "articles") else "left")
+    if entities is None or entities.empty:
+        return table
+    known = {(r.type, r.entity_id): r for r in entities.itertuples()}
+    for type_, name, key in KEYS:
+        df = only.get(name)
+        if df is None or df.empty:
+            continue
+        for entity_id, here in df[key].value_counts().sort_index().items():
+            e = known.get((type_, entity_id))
+            if e is not None:
+                table.add_row(type_, entity_id, e.name, str(here), str(e.mentions), str(e.documents))
+    return table
 
 
 def cmd_show(args: argparse.Namespace) -> int:

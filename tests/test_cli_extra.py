@@ -105,3 +105,12 @@ def test_version_flag(capsys):
         main(["--version"])
     assert exit_.value.code == 0
     assert re.match(r"ruextract \d+\.\d+", capsys.readouterr().out)
+
+
+def test_show_lists_the_articles_entities_as_the_batch_knows_them(seed_tables, capsys):
+    out, tables = seed_tables
+    doc_id = tables["documents"]["doc_id"].iloc[0]
+    assert main(["show", doc_id, "--out", str(out), "--color", "never"]) == 0
+    text = capsys.readouterr().out.split("entities in the batch")[1]
+    for row in tables["entities"].itertuples():
+        assert row.entity_id in text and row.name in text

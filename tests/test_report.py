@@ -187,3 +187,24 @@ def test_country_adjectives_say_so_in_the_title():
     assert span.label == "country: Россия · RU / RUS · Russian Federation · adjective"
     rows["countries"][0]["form"] = "name"
     assert highlight.spans_of(rows)[0].label == "country: Россия · RU / RUS · Russian Federation"
+
+
+def test_regenerating_the_report_on_unchanged_tables_changes_no_byte(seed_run, tmp_path):
+    out, _ = seed_run
+    first, second = write_report(out, tmp_path / "a.html"), write_report(out, tmp_path / "b.html")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_charts_name_people_by_their_canonical_name_from_entities(tmp_path):
+    from pipeline.report import CHARTS, chart_of
+
+    texts = {"a": "Сергей Собянин открыл школу. Собянин заявил о планах.",
+             "b": "Во вторник Собянин посетил новую больницу."}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for doc_id, text in texts.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(tmp_path / "out"), "-q"]) == 0
+    frames = pipeline.load(tmp_path / "out")
+    persons = chart_of(frames, *next(spec for spec in CHARTS if spec[0] == "persons"))
+    assert persons["rows"] == [("Сергей Собянин", 3, 2)]  # not the most frequent label, `Собянин`

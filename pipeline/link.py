@@ -1,0 +1,199 @@
+"""Batch-wide person keys: one `person_id` per person across the output folder.
+
+A cross-document step, run as the final tables are written (`merge`): it sees the person
+rows of the whole folder — earlier runs' too, so an incremental run keys them as one run
+over all the articles would — never the texts. Keys come from the first and last names
+of the rows alone, so keys written by an earlier run do not feed back. Two passes over
+the rows (they stream in doc_id order): `add` gathers each article's names, `finish`
+decides the batch-wide keys, `keys` gives them to the rows of an article.
+
+Within an article, a bare surname or an initial (`Джонсон`, `Б. Джонсон`) and a lone
+first name take the key of the one full name in the article they fit. Across articles,
+full names that differ by one letter in a foreign spelling (`Гренелл`/`Гренел`,
+`Асия`/`Азия`, `Хайко`/`Гайко`) are one person; a bare surname, an initial or a lone word
+left unlinked joins the one person of the batch it fits (`Трампа` → `tramp-donald`), a
+lone word only when it is nobody's first name in the batch. When two people share the
+surname (`Джо Байден`, `Хантер Байден`) it keeps a key of its own. The key is the slug of
+the most frequent full name, `last-first`, so it stays readable.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+from slugify import slugify
+
+from . import models
+from .rows import columns
+
+MIN_FUZZY = 4  # letters (of the slug) a name needs before a one-letter difference is a spelling variant
+
+
+def fold(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def slug(text: str) -> str:
+    return slugify(text)
+
+
+def deletions(word: str) -> set[str]:
+    """The word and the word less one letter: two words one edit apart share one of these."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1
+
+
+@lru_cache(maxsize=100_000)
+def known_as(word: str, role: str) -> bool:
+    """The dictionary knows the word as a first name (Name) or surname (Surn): its spelling
+    is fixed, so a one-letter difference is another name (`Мария`/`Марина`)."""
+    word = fold(word)
+    if not models.analyzer().word_is_known(word):
+        return False
+    return any(role in p.tag.grammemes for p in models.parse(word))
+
+
+def variants(a: str, b: str, role: str) -> bool:
+    """Two spellings of one name part: equal, or one letter apart when neither is fixed."""
+    sa, sb = slug(a), slug(b)
+    if sa == sb:
+        return True
+    if min(len(sa), len(sb)) < MIN_FUZZY or Levenshtein.distance(sa, sb, score_cutoff=1) > 1:
+        return False
+    return not (known_as(a, role) and known_as(b, role))
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """What a person mention refers to, as far as its article tells."""
+    kind: str  # "full" (first and last name), "initial" (an initial and a surname), "last", "first"
+    first: str = ""
+    last: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.kind == "initial":
+            return slug(f"{self.last} {self.first[:1]}")
+        return slug(f"{self.last} {self.first}".strip()) or "person"
+
+
+def ref_of(first: str, last: str) -> Ref:
+    if first and last:
+        return Ref("initial", first.rstrip(".")[:1], last) if is_initial(first) else Ref("full", first, last)
+    if last:
+        return Ref("last", "", last)
+    return Ref("first", first, "") if first else Ref("last", "", "")
+
+
+def surname_fits(full: dict[str, set[Ref]], surname: str) -> set[Ref]:
+    """The full names of an article with this surname, allowing for a nominative guessed
+    differently for an unknown foreign name (`Мендонс` / `Мендонса`)."""
+    word = fold(surname)
+    if word in full:
+        return full[word]
+    if models.analyzer().word_is_known(word):
+        return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
+    return {r for last, refs in full.items() for r in refs
+            if len(word) >= 5 and len(last) >= 5 and (last.startswith(word) or word.startswith(last))
+            and abs(len(last) - len(word)) <= 1}
+
+
+def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
+    """(first, last) of each person mention of one article → what each refers to."""
+    refs = [ref_of(first, last) for first, last in parts]
+    full: dict[str, set[Ref]] = defaultdict(set)  # folded surname → full names with it
+    by_first: dict[str, set[Ref]] = defaultdict(set)
+    for r in refs:
+        if r.kind == "full":
+            full[fold(r.last)].add(r)
+            by_first[fold(r.first)].add(r)
+    out = []
+    for r in refs:
+        same: set[Ref] = set()
+        if r.kind in ("last", "initial"):
+            same = {f for f in surname_fits(full, r.last) if r.kind == "last" or fold(f.first)[:1] == fold(r.first)}
+        elif r.kind == "first":  # one word: a surname named in full before, else a first name
+            same = surname_fits(full, r.first) or by_first.get(fold(r.first), set())
+        out.append(next(iter(same)) if len(same) == 1 else r)
+    return out
+
+
+class PersonLinker:
+    """Batch-wide person keys: `add` every article's persons rows, `finish`, then `keys`."""
+
+    def __init__(self) -> None:
+        cols = columns("persons")
+        self.first, self.last = cols.index("first"), cols.index("last")
+        self.counts: Counter[Ref] = Counter()
+        self.key_of: dict[Ref, str] = {}
+
+    def refs(self, rows: Iterable[Sequence]) -> list[Ref]:
+        return article_refs([(row[self.first], row[self.last]) for row in rows])
+
+    def add(self, rows: Iterable[Sequence]) -> None:
+        self.counts.update(self.refs(rows))
+
+    def finish(self) -> None:
+        full = sorted(r for r in self.counts if r.kind == "full")
+        blocks: dict[str, list[Ref]] = defaultdict(list)  # surnames that could be one letter apart
+        for r in full:
+            for k in deletions(slug(r.last)):
+                blocks[k].append(r)
+        people = self.cluster(blocks)
+        by_root: dict[Ref, list[Ref]] = defaultdict(list)
+        for r in full:
+            by_root[people.find(r)].append(r)
+        name_of = {root: min(group, key=lambda r: (-self.counts[r], r.key)).key for root, group in by_root.items()}
+        first_names = {fold(r.first) for r in full}
+        for r in self.counts:
+            if r.kind == "full":
+                self.key_of[r] = name_of[people.find(r)]
+            else:
+                surname = r.last or r.first  # a lone word may be either
+                near = {f for k in deletions(slug(surname)) for f in blocks.get(k, ())} if surname else set()
+                fits = {people.find(f) for f in near if variants(f.last, surname, "Surn")
+                        and (r.kind != "initial" or fold(f.first)[:1] == fold(r.first))}
+                if r.kind == "first" and fold(r.first) in first_names:
+                    fits = set()  # someone's first name in the batch: which person is not clear
+                self.key_of[r] = name_of[next(iter(fits))] if len(fits) == 1 else r.key
+
+    def cluster(self, blocks: dict[str, list[Ref]]) -> UnionFind:
+        """Full names that are spellings of one name; only names in one block (surnames
+        that could be one letter apart) are compared."""
+        people = UnionFind()
+        for group in blocks.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    if people.find(a) != people.find(b) and variants(a.last, b.last, "Surn") \
+                            and variants(a.first, b.first, "Name"):
+                        people.union(a, b)
+        return people
+
+    def keys(self, rows: Sequence[Sequence]) -> list[str]:
+        return [self.key_of[r] for r in self.refs(rows)]
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, x):
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:
+            parent[x], x = root, parent.get(x, x)
+        return root
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

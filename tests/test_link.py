@@ -1,0 +1,112 @@
+"""Batch-wide person keys (link) and the entities table (entities)."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pipeline
+from pipeline.cli import main
+from pipeline.entities import Dates, Entities
+from pipeline.link import PersonLinker
+from pipeline.rows import columns
+
+
+def person(doc_id: str, first: str = "", last: str = "", start: int = 0) -> tuple:
+    values = {"doc_id": doc_id, "start": start, "stop": start + 1, "text": "", "normal": f"{first} {last}".strip(),
+              "first": first, "middle": "", "last": last, "person_id": ""}
+    return tuple(values[c] for c in columns("persons"))
+
+
+def link(articles: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
+    """Keys of each article's persons, given as (first, last)."""
+    docs = {doc_id: [person(doc_id, f, l, i) for i, (f, l) in enumerate(names)] for doc_id, names in articles.items()}
+    linker = PersonLinker()
+    for rows in docs.values():
+        linker.add(rows)
+    linker.finish()
+    return {doc_id: linker.keys(rows) for doc_id, rows in docs.items()}
+
+
+def test_a_surname_or_an_initial_takes_the_full_name_of_its_article():
+    keys = link({"a": [("Борис", "Джонсон"), ("", "Джонсон"), ("Б.", "Джонсон"), ("Тереза", "Мэй")]})
+    assert keys["a"] == ["dzhonson-boris"] * 3 + ["mei-tereza"]
+
+
+def test_a_bare_surname_joins_the_one_person_of_the_batch_with_it():
+    keys = link({"a": [("Дональд", "Трамп")], "b": [("", "Трамп")], "c": [("Д.", "Трамп")]})
+    assert keys == {"a": ["tramp-donald"], "b": ["tramp-donald"], "c": ["tramp-donald"]}
+
+
+def test_a_shared_surname_stays_apart():
+    keys = link({"a": [("Джо", "Байден"), ("Хантер", "Байден")], "b": [("", "Байден")]})
+    assert keys["a"] == ["baiden-dzho", "baiden-khanter"]
+    assert keys["b"] == ["baiden"]
+
+
+def test_foreign_spellings_one_letter_apart_are_one_person():
+    keys = link({"a": [("Ричард", "Гренелл")], "b": [("Ричард", "Гренел")], "c": [("Ричард", "Гренелл")]})
+    assert keys["a"] == keys["b"] == keys["c"] == ["grenell-richard"]
+
+
+def test_dictionary_names_one_letter_apart_are_two_people():
+    keys = link({"a": [("Мария", "Петрова")], "b": [("Марина", "Петрова")]})
+    assert keys["a"] != keys["b"]
+
+
+def test_a_lone_first_name_of_the_batch_joins_nobody_across_articles():
+    keys = link({"a": [("Юлия", "Скрипаль")], "b": [("Юлия", "")]})
+    assert keys["b"] == ["iuliia"]
+
+
+def test_keys_come_from_the_names_not_from_earlier_keys():
+    rows = [person("a", "Дональд", "Трамп"), person("b", "", "Трамп")]
+    stale = [r[:-1] + ("old-key",) for r in rows]
+    linker = PersonLinker()
+    for r in stale:
+        linker.add([r])
+    linker.finish()
+    assert [linker.keys([r])[0] for r in stale] == ["tramp-donald", "tramp-donald"]
+
+
+def test_entities_count_mentions_documents_and_dates():
+    rows = [person("a", "Дональд", "Трамп"), person("a", "", "Трамп", 5), person("b", "", "Трамп")]
+    rows = [r[:-1] + ("tramp-donald",) for r in rows]
+    docs = [tuple({"doc_id": d, "published": p}.get(c, "") for c in columns("documents"))
+            for d, p in (("a", "2024-03-01"), ("b", "2024-02-11"))]
+    entities = Entities()
+    assert list(entities.watch("persons", rows, Dates(docs))) == rows
+    (row,) = entities.rows()
+    assert row == ("PER", "tramp-donald", "Дональд Трамп", "Трамп", 3, 2, "2024-02-11", "2024-03-01")
+
+
+def test_an_incremental_run_keys_earlier_articles_as_one_run_would(tmp_path):
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    day1.mkdir()
+    day2.mkdir()
+    (day1 / "d1.txt").write_text("Вчера Трампа снова спросили о пошлинах.", encoding="utf-8")
+    (day2 / "d2.txt").write_text("Президент США Дональд Трамп выступил в Огайо.", encoding="utf-8")
+    out, once = tmp_path / "out", tmp_path / "once"
+    assert main(["run", str(day1), "--out", str(out), "-q"]) == 0
+    assert main(["run", str(day2), "--out", str(out), "-q"]) == 0
+    assert main(["run", str(day1), str(day2), "--out", str(once), "-q"]) == 0
+    for name in ("persons.csv", "entities.csv"):
+        assert (out / name).read_bytes() == (once / name).read_bytes(), name
+    persons = list(csv.DictReader(open(out / "persons.csv", encoding="utf-8")))
+    assert {p["doc_id"]: p["person_id"] for p in persons} == {"d1": "tramp-donald", "d2": "tramp-donald"}
+
+
+def test_entities_table_is_written_loaded_and_described(tmp_path):
+    records = [{"id": "r1", "text": "Сергей Собянин открыл школу в Москве.", "published": "2025-01-10"},
+               {"id": "r2", "text": "Собянин посетил Казань вместе с делегацией из Китая.", "published": "2025-02-03"}]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "-q"]) == 0
+    entities = pipeline.load(tmp_path / "out")["entities"]
+    sobyanin = entities[entities["entity_id"] == "sobianin-sergei"].iloc[0]
+    assert (sobyanin["type"], sobyanin["name"], sobyanin["mentions"], sobyanin["documents"]) == \
+        ("PER", "Сергей Собянин", 2, 2)
+    assert (sobyanin["first_published"], sobyanin["last_published"]) == ("2025-01-10", "2025-02-03")
+    china = entities[(entities["type"] == "COUNTRY") & (entities["entity_id"] == "CN")].iloc[0]
+    assert china["name"] == "Китай" and china["documents"] == 1
+    frames = pipeline.extract({r["id"]: r["text"] for r in records})
+    assert set(frames["entities"]["entity_id"]) >= {"sobianin-sergei", "CN"}
