@@ -4,12 +4,28 @@ Mentions get the nominative `normal` form; the normalizers build on them.
 """
 from __future__ import annotations
 
-from . import models
+from collections.abc import Iterator
+
+from slovnet.chop import chop
+from slovnet.markup import BIOMarkup, SpanMarkup
+
+from . import models, segment
 from .chunks import map_by_length, sentence_runs
 from .inflect import nominative_phrase
 from .records import Document, Mention
 
 NER_BATCH = 16  # token runs per tagger call
+
+
+def tag(tagger, texts: list[str]) -> Iterator[SpanMarkup]:
+    """`tagger.map(texts)` as slovnet's NERInfer does it, with razdel's tokens from `segment`:
+    razdel's own tokenizer is quadratic in the length of a token (a 100k-character `.....`)."""
+    infer = tagger.infer
+    for chunk in chop(texts, tagger.batch_size):
+        items = [[t.text for t in segment.tokenize(text)] for text in chunk]
+        preds = infer.decoder(infer.process(infer.encoder(items)))
+        for text, words, pred in zip(chunk, items, preds):
+            yield BIOMarkup.from_tuples(zip(words, pred)).to_span(text)
 
 
 def ner(docs: list[Document]) -> list[Document]:
@@ -18,7 +34,8 @@ def ner(docs: list[Document]) -> list[Document]:
     tagger = models.ner_tagger()
     tagger.batch_size = NER_BATCH
     with models.one_blas_thread():
-        markups = map_by_length(tagger.map, [doc.text[run[0].start:run[-1].stop] for doc, run in runs])
+        texts = [doc.text[run[0].start:run[-1].stop] for doc, run in runs]
+        markups = map_by_length(lambda batch: tag(tagger, batch), texts)
     for doc in docs:
         doc.mentions = []
     for (doc, run), markup in zip(runs, markups):

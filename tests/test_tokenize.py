@@ -1,4 +1,8 @@
 """tokenize: razdel sentences and tokens with offsets into the original text."""
+import razdel
+from hypothesis import given, settings, strategies as st
+
+from pipeline import segment
 from pipeline.ingest import make_document
 from pipeline.tokenize import tokenize_document
 
@@ -30,3 +34,17 @@ def test_tokens_are_numbered_across_sentences():
 
 def test_decimal_comma_stays_one_token():
     assert "2,5" in [t.text for t in tokenized("За 2,5 года.").tokens]
+
+
+PIECES = ["а", "Б", "1", ".", ",", "!", "?", "…", ";", ":", "-", "—", "(", ")", "«", "»", '"', "'", " ", "\n",
+          "т.", "г.", "А.", "Иван", "ООН", "1)", "2.", "a", "_", ":-)", ";)", "=(((", "*", "😀", "...", "x@y.ru"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_segmenters_cut_as_razdel_does(text):
+    """`segment` joins in linear time and cuts exactly where razdel does."""
+    def cuts(chunks):
+        return [(c.start, c.stop, c.text) for c in chunks]
+    assert cuts(segment.sentenize(text)) == cuts(razdel.sentenize(text))
+    assert cuts(segment.tokenize(text)) == cuts(razdel.tokenize(text))

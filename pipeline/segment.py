@@ -1,0 +1,89 @@
+"""razdel's sentence and token segmenters, joining their chunks in linear time.
+
+razdel 0.5 grows the chunk being built with `buffer = buffer + delimiter + right` at every
+split it joins, and hands the new string to the rules: a sentence (or token) built from k
+joins costs k copies of itself, quadratic on a line of brackets without a full stop or on
+a 40k-character `а-а-а-…`. These subclasses keep the pieces and join them once, when the
+chunk is given out. The rules read the buffer only to tell a short one (a bullet `1)` of
+at most 20 characters, a smile `:-)`) from a long one; they get it whole while it is short
+and, after, its last characters, which give them the same answer.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from razdel.segmenters.base import safe_next
+from razdel.segmenters.sentenize import BULLET_SIZE, SentSegmenter
+from razdel.segmenters.tokenize import TokenSegmenter
+
+SHORT = BULLET_SIZE + 1  # longer than any bullet or smile: past it, only the length matters
+
+
+class Buffer:
+    """The chunk being built, as pieces."""
+
+    def __init__(self, first: str):
+        self.pieces, self.size = [], 0
+        self.add(first)
+
+    def add(self, *parts: str) -> None:
+        for part in parts:
+            if part:
+                self.pieces.append(part)
+                self.size += len(part)
+
+    def for_rules(self) -> str:
+        """The buffer while it is short, else its last SHORT characters."""
+        if self.size <= SHORT:
+            return "".join(self.pieces)
+        tail: list[str] = []
+        n = 0
+        for piece in reversed(self.pieces):
+            tail.append(piece[-SHORT:])
+            n += len(tail[-1])
+            if n >= SHORT:
+                break
+        return "".join(reversed(tail))[-SHORT:]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+class Sentences(SentSegmenter):
+    def segment(self, parts: Iterator) -> Iterator[str]:
+        """razdel's `Segmenter.segment`, with the buffer kept as pieces."""
+        first = safe_next(parts)
+        if first is None:
+            return
+        buffer = Buffer(first)
+        for split in parts:
+            right = next(parts)
+            split.buffer = buffer.for_rules()
+            if self.join(split):
+                buffer.add(split.delimiter, right)
+            else:
+                yield buffer.text() + split.delimiter
+                buffer = Buffer(right)
+        yield buffer.text()
+
+
+class Tokens(TokenSegmenter):
+    def segment(self, parts: Iterator) -> Iterator[str]:
+        """razdel's `TokenSegmenter.segment`, with the buffer kept as pieces."""
+        first = safe_next(parts)
+        if first is None:
+            return
+        buffer = Buffer(first)
+        for split in parts:
+            right = next(parts)
+            split.buffer = buffer.for_rules()
+            if not split.delimiter and self.join(split):
+                buffer.add(right)
+            else:
+                yield buffer.text()
+                buffer = Buffer(right)
+        yield buffer.text()
+
+
+sentenize = Sentences()
+tokenize = Tokens()
