@@ -92,35 +92,50 @@ def ref_of(first: str, last: str) -> Ref:
     return Ref("first", first, "") if first else Ref("last", "", "")
 
 
-def surname_fits(full: dict[str, set[Ref]], surname: str) -> set[Ref]:
-    """The full names of an article with this surname, allowing for a nominative guessed
-    differently for an unknown foreign name (`Мендонс` / `Мендонса`)."""
-    word = fold(surname)
-    if word in full:
-        return full[word]
-    if models.analyzer().word_is_known(word):
-        return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
-    return {r for last, refs in full.items() for r in refs
-            if len(word) >= 5 and len(last) >= 5 and (last.startswith(word) or word.startswith(last))
-            and abs(len(last) - len(word)) <= 1}
+class Surnames:
+    """An article's full names by folded surname, and the surnames by their stem (less
+    their last letter): looked up, never searched, for an article may hold thousands."""
+
+    def __init__(self) -> None:
+        self.full: dict[str, set[Ref]] = defaultdict(set)
+        self.by_stem: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, ref: Ref) -> None:
+        surname = fold(ref.last)
+        self.full[surname].add(ref)
+        self.by_stem[surname[:-1]].add(surname)
+
+    def fits(self, surname: str) -> set[Ref]:
+        """The full names with this surname, allowing for a nominative guessed differently
+        for an unknown foreign name (`Мендонс` / `Мендонса`): one letter more or less at
+        the end, both five letters or longer."""
+        word = fold(surname)
+        if word in self.full:
+            return self.full[word]
+        if len(word) < 5 or models.analyzer().word_is_known(word):
+            return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
+        near = {last for last in self.by_stem.get(word, ()) if len(last) >= 5}  # one letter more
+        if len(word) > 5 and word[:-1] in self.full:
+            near.add(word[:-1])  # one letter less
+        return {r for last in near for r in self.full[last]}
 
 
 def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
     """(first, last) of each person mention of one article → what each refers to."""
     refs = [ref_of(first, last) for first, last in parts]
-    full: dict[str, set[Ref]] = defaultdict(set)  # folded surname → full names with it
+    full = Surnames()
     by_first: dict[str, set[Ref]] = defaultdict(set)
     for r in refs:
         if r.kind == "full":
-            full[fold(r.last)].add(r)
+            full.add(r)
             by_first[fold(r.first)].add(r)
     out = []
     for r in refs:
         same: set[Ref] = set()
         if r.kind in ("last", "initial"):
-            same = {f for f in surname_fits(full, r.last) if r.kind == "last" or fold(f.first)[:1] == fold(r.first)}
+            same = {f for f in full.fits(r.last) if r.kind == "last" or fold(f.first)[:1] == fold(r.first)}
         elif r.kind == "first":  # one word: a surname named in full before, else a first name
-            same = surname_fits(full, r.first) or by_first.get(fold(r.first), set())
+            same = full.fits(r.first) or by_first.get(fold(r.first), set())
         out.append(next(iter(same)) if len(same) == 1 else r)
     return out
 
@@ -142,11 +157,11 @@ class PersonLinker:
 
     def finish(self) -> None:
         full = sorted(r for r in self.counts if r.kind == "full")
-        blocks: dict[str, list[Ref]] = defaultdict(list)  # surnames that could be one letter apart
+        by_surname: dict[str, list[Ref]] = defaultdict(list)  # slug of the surname → full names
         for r in full:
-            for k in deletions(slug(r.last)):
-                blocks[k].append(r)
-        people = self.cluster(blocks)
+            by_surname[slug(r.last)].append(r)
+        near = NearWords(by_surname)
+        people = self.cluster(by_surname, near)
         by_root: dict[Ref, list[Ref]] = defaultdict(list)
         for r in full:
             by_root[people.find(r)].append(r)
@@ -155,29 +170,53 @@ class PersonLinker:
         for r in self.counts:
             if r.kind == "full":
                 self.key_of[r] = name_of[people.find(r)]
-            else:
-                surname = r.last or r.first  # a lone word may be either
-                near = {f for k in deletions(slug(surname)) for f in blocks.get(k, ())} if surname else set()
-                fits = {people.find(f) for f in near if variants(f.last, surname, "Surn")
-                        and (r.kind != "initial" or fold(f.first)[:1] == fold(r.first))}
-                if r.kind == "first" and fold(r.first) in first_names:
-                    fits = set()  # someone's first name in the batch: which person is not clear
-                self.key_of[r] = name_of[next(iter(fits))] if len(fits) == 1 else r.key
+                continue
+            surname = r.last or r.first  # a lone word may be either
+            fits = {people.find(f) for s in near.of(slug(surname)) for f in by_surname[s]
+                    if variants(f.last, surname, "Surn") and (r.kind != "initial" or fold(f.first)[:1] == fold(r.first))}
+            if r.kind == "first" and fold(r.first) in first_names:
+                fits = set()  # someone's first name in the batch: which person is not clear
+            self.key_of[r] = name_of[next(iter(fits))] if len(fits) == 1 else r.key
 
-    def cluster(self, blocks: dict[str, list[Ref]]) -> UnionFind:
-        """Full names that are spellings of one name; only names in one block (surnames
-        that could be one letter apart) are compared."""
+    def cluster(self, by_surname: dict[str, list[Ref]], near: NearWords) -> UnionFind:
+        """Full names that are spellings of one name. Surnames are paired only with the
+        surnames one letter from them, and within a pair first names only with first
+        names one letter from them, so many people of one surname cost no pairwise scan."""
         people = UnionFind()
-        for group in blocks.values():
-            for i, a in enumerate(group):
-                for b in group[i + 1:]:
-                    if people.find(a) != people.find(b) and variants(a.last, b.last, "Surn") \
-                            and variants(a.first, b.first, "Name"):
-                        people.union(a, b)
+        for surname, group in by_surname.items():
+            for other in near.of(surname):
+                if other < surname:
+                    continue  # each pair once
+                pair = group if other == surname else group + by_surname[other]
+                by_first: dict[str, list[Ref]] = defaultdict(list)
+                for r in pair:
+                    by_first[slug(r.first)].append(r)
+                firsts = NearWords(by_first)
+                for first, with_first in by_first.items():
+                    for other_first in firsts.of(first):
+                        for a in with_first:
+                            for b in by_first[other_first]:
+                                if a < b and people.find(a) != people.find(b) \
+                                        and variants(a.last, b.last, "Surn") and variants(a.first, b.first, "Name"):
+                                    people.union(a, b)
         return people
 
     def keys(self, rows: Sequence[Sequence]) -> list[str]:
         return [self.key_of[r] for r in self.refs(rows)]
+
+
+class NearWords:
+    """The words of a collection one letter (or none) apart from a given word, found
+    through their shared one-letter deletions, never by comparing every pair."""
+
+    def __init__(self, words: Iterable[str]):
+        self.by_deletion: dict[str, set[str]] = defaultdict(set)
+        for word in words:
+            for k in deletions(word):
+                self.by_deletion[k].add(word)
+
+    def of(self, word: str) -> set[str]:
+        return {w for k in deletions(word) for w in self.by_deletion.get(k, ())}
 
 
 class UnionFind:

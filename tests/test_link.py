@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+
 import pipeline
 from pipeline.cli import main
 from pipeline.entities import Dates, Entities
@@ -110,3 +112,48 @@ def test_entities_table_is_written_loaded_and_described(tmp_path):
     assert china["name"] == "Китай" and china["documents"] == 1
     frames = pipeline.extract({r["id"]: r["text"] for r in records})
     assert set(frames["entities"]["entity_id"]) >= {"sobianin-sergei", "CN"}
+
+
+def linking_time(articles: list[list[tuple]]) -> float:
+    """One linking of the articles' persons, the collector off: its full passes depend on
+    everything alive in the test process, not on the linker."""
+    import gc
+    import time
+
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        linker = PersonLinker()
+        for rows in articles:
+            linker.add(rows)
+        linker.finish()
+        for rows in articles:
+            linker.keys(rows)
+        return time.perf_counter() - started
+    finally:
+        gc.enable()
+
+
+def random_names(n: int, shape: str) -> list[list[tuple]]:
+    import random
+
+    rng = random.Random(3)
+    letters = "абвгдежзиклмнопрстуфхцчшэюя"
+
+    def word(k: int) -> str:
+        return "".join(rng.choice(letters) for _ in range(k)).capitalize()
+
+    if shape == "one surname, many first names":
+        return [[person("a", word(7), "Иванов", i) for i in range(n)] + [person("a", "", "Иванов", n)]]
+    if shape == "one article, many people":
+        return [[person("a", word(6), word(8), i) for i in range(n)] + [person("a", "", word(8), n + i) for i in range(n)]]
+    return [[person(f"d{i}", word(6), word(8)), person(f"d{i}", "", word(8), 1)] for i in range(n)]
+
+
+@pytest.mark.parametrize("shape", ["one surname, many first names", "one article, many people", "many articles"])
+def test_linking_cost_is_linear_in_the_names(shape):
+    small, large = random_names(400, shape), random_names(1600, shape)
+    times = [(linking_time(small), linking_time(large)) for _ in range(7)]  # alternated: noise hits both
+    ratio = min(t for _, t in times) / min(t for t, _ in times)
+    assert ratio <= 5, times
