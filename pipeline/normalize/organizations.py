@@ -17,7 +17,7 @@ from functools import lru_cache
 from slugify import slugify
 
 from .. import datafiles, models
-from ..records import Document, Mention, Organization
+from ..records import Country, Document, Mention, Organization
 
 QUOTES_RE = re.compile(r"[«»\"„“”'’`]")
 SPACES_RE = re.compile(r"\s+")
@@ -99,6 +99,12 @@ def without_russia(folded: str) -> str:
 @lru_cache(maxsize=1)
 def generic_heads() -> frozenset[str]:
     return frozenset(fold(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv"))
+
+
+@lru_cache(maxsize=1)
+def lone_heads() -> frozenset[str]:
+    """Slugs of heads that name a body alone (`правительство`, `полиция`, `парламент`)."""
+    return frozenset(slugify(r["lemma"]) for r in datafiles.read_tsv("org_heads.tsv") if r["alone"] == "1")
 
 
 @lru_cache(maxsize=1)
@@ -203,14 +209,80 @@ class NamedBefore:
         return next(iter(found)) if len(found) == 1 else ""
 
 
+def countries_in(doc: Document, orgs: list[Mention]) -> list[list[Country]]:
+    """The country mentions inside each organization mention (one pass over both, sorted)."""
+    out: list[list[Country]] = [[] for _ in orgs]
+    order = sorted(range(len(orgs)), key=lambda i: orgs[i].start)
+    j = 0
+    for i in order:
+        m = orgs[i]
+        while j < len(doc.countries) and doc.countries[j].start < m.start:
+            j += 1
+        k = j
+        while k < len(doc.countries) and doc.countries[k].stop <= m.stop:
+            out[i].append(doc.countries[k])
+            k += 1
+    return out
+
+
+def starts_sentence(doc: Document, offset: int) -> bool:
+    i = bisect_left(doc.tokens, offset, key=lambda t: t.start)
+    return i == 0 or i >= len(doc.tokens) or doc.tokens[i - 1].sent_id != doc.tokens[i].sent_id
+
+
+def country_lemmas(country: Country) -> list[str]:
+    return list(lemma_key(fold(country.name_ru)))
+
+
+def canonical_lemmas(doc: Document, m: Mention, inside: list[Country]) -> str:
+    """The name's lemmas with each country in it said by its one name, and a state
+    adjective that opens it said as its country at the end, as the genitive says it:
+    `британское правительство`, `правительство Британии` → `правительство великобритания`,
+    the lemmas of `правительство Великобритании`."""
+    names = [c for c in inside if c.form == "name"]
+    words, i = [], 0
+    for tok in doc.tokens_in(m.start, m.stop):
+        if not any(ch.isalnum() for ch in tok.text):
+            continue
+        while i < len(names) and names[i].stop <= tok.start:
+            i += 1
+        if i < len(names) and names[i].start <= tok.start < names[i].stop:
+            if names[i].start == tok.start:
+                words.extend(country_lemmas(names[i]))
+            continue
+        words.append(fold(tok.lemma or tok.text))
+    first = inside[0] if inside else None
+    opening = first is not None and first.form == "adjective" and first.start == m.start and len(words) > 1
+    if opening and not (first.text[:1].isupper() and not starts_sentence(doc, first.start)):
+        # (a capital mid-sentence is part of a proper name: `Российская академия наук`)
+        words = words[1:] + country_lemmas(first)
+    return " ".join(words) or fold(m.text)
+
+
+def place_qualified(keys: list[str], orgs: list[Mention], inside: list[list[Country]]) -> list[str]:
+    """A name and the same name with its country after it in one article (`Верховный суд`,
+    `Верховный суд Пакистана`; `МИД`, `МИД Великобритании`) are one body: the short name
+    takes the long one's key when the article names one such body only."""
+    longer: dict[str, set[str]] = {}
+    for key, m, countries_ in zip(keys, orgs, inside):
+        if key.split("-")[0] in lone_heads():
+            continue  # `правительство` alone is the concept, as news annotation links it
+        if countries_ and countries_[-1].stop == m.stop and countries_[-1].form == "name":
+            place = slugify(" ".join(country_lemmas(countries_[-1])))
+            if key.endswith("-" + place):
+                longer.setdefault(key[: -len(place) - 1], set()).add(key)
+    return [next(iter(longer[k])) if len(longer.get(k, ())) == 1 else k for k in keys]
+
+
 def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
     """One key per mention: curated, else shared with an abbreviation defined in this text,
-    else the slug of the name's lemmas."""
+    else the slug of the name's lemmas (a state adjective said as its country)."""
     defined = defined_abbreviations(doc, orgs)
     abbr_of = {id(full): abbr for abbr, full in defined.items()}
+    inside = countries_in(doc, orgs)
     keys = []
-    for m in orgs:
-        lemmas = token_lemmas(doc, m)
+    for m, countries_ in zip(orgs, inside):
+        lemmas = canonical_lemmas(doc, m, countries_)
         key = curated_key(m.normal) or curated_key(m.text) or curated_key(lemmas)
         full = defined.get(fold(m.text))
         abbr = abbr_of.get(id(m))
@@ -225,7 +297,7 @@ def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
         if lemma:
             keys[i] = before.referent(keys[i], lemma) or keys[i]
         before.add(keys[i])
-    return keys
+    return place_qualified(keys, orgs, inside)
 
 
 def organizations(docs: list[Document]) -> list[Document]:
