@@ -75,10 +75,12 @@ def arrow_schema(table: str):
                       for c in columns(table)])
 
 
-def parquet_rows(table: str, rows: Iterable[Sequence], f, group: int = PARQUET_ROW_GROUP) -> None:
+def parquet_rows(table: str, rows: Iterable[Sequence], f, group: int | None = None) -> None:
     """Parquet written a row group at a time, so a table of any size streams through."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    group = group or PARQUET_ROW_GROUP
 
     schema_ = arrow_schema(table)
     numbers = [i for i, c in enumerate(columns(table)) if c in NUMBERS]
