@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import resource
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from . import ingest, models, rows
 from .deadline import TimeLimit, time_limit
@@ -72,9 +72,8 @@ def stage_error(doc: Document, failure: StageFailed, limit: float | None) -> Err
 
 
 def pristine(doc: Document) -> Document:
-    """The document as ingest made it, before any stage (stages fill lists in place)."""
-    return replace(doc, sentences=[], tokens=[], mentions=[], countries=[], organizations=[], persons=[],
-                   figures=[])
+    """The document as ingest made it, before any stage: every list a stage fills, empty."""
+    return replace(doc, **{f.name: [] for f in fields(Document) if f.default_factory is list})
 
 
 class StageFailed(Exception):
