@@ -20,30 +20,21 @@ SHORT = BULLET_SIZE + 1  # longer than any bullet or smile: past it, only the le
 
 
 class Buffer:
-    """The chunk being built, as pieces."""
+    """The chunk being built, as pieces, and its last SHORT characters for the rules."""
 
     def __init__(self, first: str):
-        self.pieces, self.size = [], 0
+        self.pieces: list[str] = []
+        self.tail = ""  # the whole buffer while it is short
         self.add(first)
 
     def add(self, *parts: str) -> None:
         for part in parts:
             if part:
                 self.pieces.append(part)
-                self.size += len(part)
+                self.tail = (self.tail + part[-SHORT:])[-SHORT:]
 
     def for_rules(self) -> str:
-        """The buffer while it is short, else its last SHORT characters."""
-        if self.size <= SHORT:
-            return "".join(self.pieces)
-        tail: list[str] = []
-        n = 0
-        for piece in reversed(self.pieces):
-            tail.append(piece[-SHORT:])
-            n += len(tail[-1])
-            if n >= SHORT:
-                break
-        return "".join(reversed(tail))[-SHORT:]
+        return self.tail
 
     def text(self) -> str:
         return "".join(self.pieces)
