@@ -79,17 +79,12 @@ def join_like(text: str, start: int, tokens: list[Token], words: list[str]) -> s
     return "".join(parts)
 
 
-def nominative_phrase(text: str, tokens: list[Token], all_words: bool = False) -> str:
+def nominative_phrase(text: str, tokens: list[Token]) -> str:
     """Nominative of a name: the words up to and including the head noun are inflected.
-
-    With `all_words` (person names) every inflectable word is, since each is its own name.
-    """
+    Person names have their own reading (`names.nominative_person`)."""
     if not tokens:
         return ""
     words = [t.text for t in tokens]
-    if all_words:
-        words = [nominative_token(t, plural=False) if t.pos in HEAD_POS | {"ADJ"} else t.text for t in tokens]
-        return join_like(text, tokens[0].start, tokens, words)
     head = next((i for i, t in enumerate(tokens) if t.pos in HEAD_POS), None)
     if head is None or feats_of(tokens[head]).get("Case") == "Nom":
         return join_like(text, tokens[0].start, tokens, words)

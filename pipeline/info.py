@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 # The distributions whose versions matter to the output, in pipeline order.
-LIBRARIES = ("ruextract", "natasha", "slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru",
+LIBRARIES = ("ruextract", "natasha", "slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru", "pytrovich",
              "pandas", "pycountry", "charset-normalizer")
 # natasha's bundled files the pipeline loads (models.py); the others ship but are unused.
 USED_MODELS = {"navec_news_v1_1B_250K_300d_100q.tar": "embedding (navec)",

@@ -1,6 +1,7 @@
 """Stage 4: PER/LOC/ORG mentions from slovnet (natasha's NewsNERTagger).
 
-Mentions get the nominative `normal` form; the normalizers build on them.
+Mentions get the nominative `normal` form (person names from `names`, read again with the
+article's evidence by the persons stage); the normalizers build on them.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from slovnet.markup import BIOMarkup, SpanMarkup
 from . import models, segment
 from .chunks import map_by_length, sentence_runs
 from .inflect import nominative_phrase
+from .names import nominative_person
 from .records import Document, Mention
 
 NER_BATCH = 16  # token runs per tagger call
@@ -48,6 +50,7 @@ def ner(docs: list[Document]) -> list[Document]:
             doc.mentions.append(Mention(
                 mention_id=len(doc.mentions), sent_id=tokens[0].sent_id,
                 start=start, stop=stop, text=doc.text[start:stop], type=span.type,
-                normal=nominative_phrase(doc.text, tokens, all_words=span.type == "PER"),
+                normal=nominative_person(doc.text, tokens).normal if span.type == "PER"
+                else nominative_phrase(doc.text, tokens),
             ))
     return docs

@@ -27,7 +27,7 @@ from . import datafiles
 from .inflect import feats_of, nominative_phrase
 from .mentionset import MentionSet
 from .normalize.organizations import curated_key, fold, multi_word_aliases, single_word_aliases, word_lemma
-from .normalize.persons import role_of
+from .names import nominative_person, role_of
 from .records import Document, Mention, Token
 from .spans import SpanIndex, SpanSet
 
@@ -409,7 +409,7 @@ def make_mention(doc: Document, start: int, stop: int, type_: str, normal: str |
         return None
     start, stop = tokens[0].start, tokens[-1].stop
     if normal is None:
-        normal = nominative_phrase(doc.text, tokens, all_words=type_ == "PER")
+        normal = nominative_person(doc.text, tokens).normal if type_ == "PER" else nominative_phrase(doc.text, tokens)
     return Mention(0, tokens[0].sent_id, start, stop, doc.text[start:stop], type_, normal)
 
 

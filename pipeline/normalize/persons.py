@@ -1,5 +1,8 @@
 """Stage 5c: persons, each mention split into first, middle and last name, with one key per person.
 
+The nominative names and their parts come from `pipeline.names`, read article by article
+(a word the article gives in the nominative is the nominative of its other forms); the
+PER mentions' `normal` is set to the same name, so mentions.csv and persons.csv agree.
 pymorphy3 marks first names, patronymics and surnames (grammemes Name, Patr, Surn), so the
 parts are found in either order (`Сергей Собянин`, `Собянин Сергей Семёнович`); words it does
 not know fall back to position (first name first, surname last). The key is the slug of
@@ -14,94 +17,8 @@ from dataclasses import dataclass, field
 from slugify import slugify
 
 from .. import models
-from ..inflect import feats_of, nominative_token
-from ..records import Document, Mention, Person, Token
-
-ROLES = ("Name", "Patr", "Surn")
-
-
-@dataclass
-class Parts:
-    first: str = ""
-    middle: str = ""
-    last: str = ""
-
-
-def roles_of(word: str) -> frozenset[str]:
-    """Name, Patr and Surn that some dictionary parse of the word carries."""
-    if len(word) < 2 or not word[:1].isupper():
-        return frozenset()
-    word = word.lower().replace("ё", "е")
-    if not models.analyzer().word_is_known(word):
-        return frozenset()  # guesses from the ending are not worth a role
-    return frozenset(r for p in models.parse(word) for r in ROLES if r in p.tag.grammemes)
-
-
-def role_of(word: str) -> str:
-    """The likeliest role of a word alone: a surname before a first name (`Джонсон`)."""
-    roles = roles_of(word)
-    return next((r for r in ("Surn", "Name", "Patr") if r in roles), "")
-
-
-def words_of(doc: Document, m: Mention) -> list[tuple[str, str]]:
-    """(as written, nominative) for each word of a name; initials keep their dot."""
-    tokens = doc.tokens_in(m.start, m.stop)
-    out: list[tuple[str, str]] = []
-    for i, tok in enumerate(tokens):
-        if not any(ch.isalpha() for ch in tok.text):
-            continue
-        if len(tok.text) == 1 and tok.text.isupper():  # an initial
-            dotted = i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 1].start == tok.stop
-            out.append((tok.text, tok.text + ("." if dotted else "")))
-            continue
-        out.append((tok.text, nominative_name(tok)))
-    return out
-
-
-def nominative_name(tok: Token) -> str:
-    if feats_of(tok).get("Case") == "Nom":
-        return tok.text  # already nominative: inflecting would guess (`Квачков` is no plural of квачок)
-    if tok.pos in ("NOUN", "PROPN", "ADJ"):
-        return nominative_token(tok, plural=False)
-    return tok.text
-
-
-def split_name(words: list[tuple[str, str]]) -> Parts:
-    """First, middle and last name of a mention's words (as written, nominative)."""
-    parts = Parts()
-    if not words:
-        return parts
-    noms = [n for _, n in words]
-    initials = [len(w) == 1 for w, _ in words]
-    if len(words) > 1 and all(initials[:-1]) and not initials[-1]:  # `А. В. Суворов`
-        return Parts(noms[0], noms[1] if len(words) > 2 else "", noms[-1])
-    rest = []
-    for i, (word, nom) in enumerate(words):
-        roles = roles_of(word)
-        if len(words) > 1 and i == 0 and "Name" in roles:
-            role = "Name"  # the first of several words is a first name when it can be one
-        elif i == len(words) - 1 and "Surn" in roles:
-            role = "Surn"
-        else:
-            role = next((r for r in ("Patr", "Name", "Surn") if r in roles), "")
-        if role == "Name" and not parts.first:
-            parts.first = nom
-        elif role == "Patr" and not parts.middle:
-            parts.middle = nom
-        elif role == "Surn" and not parts.last:
-            parts.last = nom
-        else:
-            rest.append(i)
-    for i in rest:  # words pymorphy3 does not know: first name first, surname last
-        if not parts.first and i == 0 and len(words) > 1:
-            parts.first = noms[i]
-        elif not parts.last:
-            parts.last = noms[i]
-        elif i < len(words) - 1 and not parts.middle:
-            parts.middle = noms[i]
-        else:
-            parts.last = f"{parts.last} {noms[i]}"
-    return parts
+from ..names import Parts, article_names
+from ..records import Document, Person
 
 
 def fold(text: str) -> str:
@@ -144,8 +61,8 @@ def surname_keys(surnames: Surnames, surname: str) -> set[str]:
 
 def persons_of(doc: Document) -> list[Person]:
     mentions = [m for m in doc.mentions if m.type == "PER"]
-    all_words = [words_of(doc, m) for m in mentions]
-    parts = [split_name(w) for w in all_words]
+    names = article_names(doc.text, [doc.tokens_in(m.start, m.stop) for m in mentions])
+    parts = [Parts(n.first, n.middle, n.last) for n in names]
     full = Surnames()  # folded surname -> keys of the full names with it
     by_first: dict[str, set[str]] = {}
     for p in parts:
@@ -154,7 +71,7 @@ def persons_of(doc: Document) -> list[Person]:
             full.add(fold(p.last), key)
             by_first.setdefault(fold(p.first), set()).add(key)
     out = []
-    for m, p, words in zip(mentions, parts, all_words):
+    for m, p, name in zip(mentions, parts, names):
         key = key_of(p)
         if p.last and (not p.first or len(p.first.rstrip(".")) == 1):
             same = {k for k in surname_keys(full, p.last)
@@ -165,8 +82,8 @@ def persons_of(doc: Document) -> list[Person]:
             same = surname_keys(full, p.first) or by_first.get(fold(p.first), set())
             if len(same) == 1:
                 key = next(iter(same))
-        normal = " ".join(nom for _, nom in words) or m.normal
-        out.append(Person(m.start, m.stop, m.text, normal, p.first, p.middle, p.last, key))
+        m.normal = name.normal or m.normal  # mentions.csv says what persons.csv says
+        out.append(Person(m.start, m.stop, m.text, m.normal, p.first, p.middle, p.last, key))
     return out
 
 
