@@ -43,10 +43,11 @@ from pytrovich.enums import NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
 from . import datafiles, models
-from .inflect import feats_of, join_like, nominative_token, nominative_word, recover_shape
+from .inflect import feats_of, join_like, nominative_token, nominative_word, nominative_words, recover_shape
 from .records import Token
 
 ROLES = ("Name", "Patr", "Surn")
+PHRASE = "Phrase"  # the case of a reading that found no name in a mention, only common words
 CASES = ("Nom", "Gen", "Dat", "Acc", "Ins", "Loc")
 GENDERS = ("Masc", "Fem")
 PY_CASE = {"Gen": PCase.GENITIVE, "Dat": PCase.DATIVE, "Acc": PCase.ACCUSATIVE,
@@ -141,6 +142,11 @@ def known(word: str) -> Known:
             for gender in OC_GENDERS.get(p.tag.gender or "", ()):
                 (forms if name else nouns).add((gender, case, nom))
     return Known(tuple(sorted(forms)), tuple(sorted(nouns)), fixed)
+
+
+@lru_cache(maxsize=50_000)
+def in_dictionary(word: str) -> bool:
+    return models.analyzer().word_is_known(fold(word))
 
 
 @lru_cache(maxsize=50_000)
@@ -664,6 +670,8 @@ def read(name: NameTokens, article: Evidence = NO_EVIDENCE) -> Reading:
     pieces = name.pieces
     if not pieces:
         return Reading("Nom", ())
+    if len(pieces) > 1 and all(in_dictionary(p.text) and not roles_of(p.text) for p in pieces):
+        return Reading(PHRASE, ())  # no name: words of the dictionary, none a name (`Соединённому Королевству`)
     if all(dict(p.feats).get("Number") == "Plur" for p in pieces):
         return family(pieces)
     alone = read_alone(pieces, name.roles)
@@ -675,6 +683,12 @@ def read(name: NameTokens, article: Evidence = NO_EVIDENCE) -> Reading:
 def person_name(text: str, name: NameTokens, reading: Reading) -> PersonName:
     """The nominatives of a reading put in place, shaped as written; the parts of the name."""
     tokens = name.tokens
+    if reading.case == PHRASE:  # the tagger took a phrase for a name: it goes in the nominative as one
+        phrase = nominative_words(list(tokens))
+        words = [phrase[i] for i in name.slots]
+        parts = parts_of(name.roles, words, name.particle)
+        return PersonName(join_like(text, tokens[0].start, list(tokens), phrase), parts.first, parts.middle,
+                          parts.last, PHRASE, frozenset())
     by_word: dict[int, dict[str, str]] = {}
     for piece, nom in zip(name.pieces, reading.noms):
         by_word.setdefault(piece.word, {})[piece.text] = recover_shape(keep_yo(nom, piece.text), piece.text)

@@ -97,3 +97,19 @@ def test_declension_is_pytrovichs(word, part, gender):
     one_by_one = [make(names.PY_PART[part], names.PY_GENDER[gender], names.PY_CASE[case], word)
                   for case in names.MODS_CASES]
     assert names.declension(word, part, gender) == tuple(names.fold(form) for form in one_by_one)
+
+
+def mention_normals(text: str) -> dict[str, str]:
+    return {m.text: m.normal for m in analyse(text).mentions}
+
+
+@pytest.mark.parametrize("text, mention, normal", [
+    # the same care for places and organizations
+    ("Брюссель предъявил претензии Соединённому Королевству.", "Соединённому Королевству", "Соединённое Королевство"),
+    ("Спикер Палаты представителей выступила против.", "Палаты представителей", "Палата представителей"),
+    ("По данным агентства ПРАЙМ, сделка закрыта.", "ПРАЙМ", "ПРАЙМ"),  # an abbreviation
+    ("Делегация прилетела в Кальяри на Сардинии.", "Кальяри", "Кальяри"),  # foreign, indeclinable
+    ("Премьер выступил перед журналистами на Даунинг-стрит.", "Даунинг-стрит", "Даунинг-стрит"),
+])
+def test_places_and_organizations(text, mention, normal):
+    assert mention_normals(text)[mention] == normal
