@@ -61,10 +61,12 @@ OC_GENDERS = {"masc": ("Masc",), "femn": ("Fem",), "ms-f": ("Masc", "Fem")}
 NOT_NAMES = {"ADVB", "INTJ", "PREP", "CONJ", "PRCL", "PRED", "NPRO", "COMP", "INFN", "GRND", "VERB"}  # no name is one
 UD_CASE = {"Par": "Gen", "Voc": "Nom"}  # partitive and vocative read as their usual case
 SAME_FORMS = frozenset({"Gen", "Acc"})  # a man's name has one form for both: the tagger mixes them
-STAYS = ("и", "е")  # endings of foreign names that do not decline, and of oblique forms
-# Not written in Russian: `Римшя`, `Убийця`, `Асиь`, `Блй`, `Пейджь`;
+# Endings of foreign names that do not decline and of oblique forms, the foreign name the likelier
+# (`Пелоси`, `Бюхеле`, `Кобаяши`; the dictionary and the article tell `Дариги`, `Ольги`)
+STAYS = re.compile(r"[ие]$")
+# Not written in Russian: `Римшя`, `Убийця`, `Даригь`, `Асиь`, `Блй`, `Пейджь`;
 # nor a nominative in -яя but a soft adjective's in -няя (`Синяя`, not `Скрипаляя`)
-MISSPELT = re.compile(r"[жшчщ]ы|[жшчщц][яю]|[гкх]ы|[аеёиоуыэюя]ь|[^аеёиоуыэюя]й|[жшчщ]ь$|[^н]яя$")
+MISSPELT = re.compile(r"[жшчщ]ы|[жшчщц][яю]|[гкх]ы|[аеёиоуыэюя]ь|[^аеёиоуыэюя]й|[гкхжшчщ]ь$|[^н]яя$")
 
 # How much each kind of support weighs in a reading of a name.
 TAGGER_NOM = 2.5      # a word the tagger gives in the nominative (98% right on names)
@@ -81,7 +83,8 @@ ARTICLE_READ = 1.0    # another mention of the article was read as a form of the
 GENDER_AGREES = 0.5   # petrovich's gender rules find this gender in the nominatives
 GENDER_CLASHES = -1.5  # ... find the other
 NO_READING = -3.0     # a name's last word that is no form of any name of this case and gender
-NO_READING_BEFORE = -1.0  # ... a word before it: those may stay as written (`Ким Чен Ира`, `Рис-Могга`)
+NO_READING_BEFORE = -1.0  # ... a word before it: those may stay as written (`Рис-Могга`),
+NO_READING_SYLLABLE = -0.5  # ... above all one syllable of an East Asian name (`Ким Чен Ира`)
 NOT_NOMINATIVE = -5.0  # a nominative reading of an ending no nominative has
 
 
@@ -114,7 +117,7 @@ class Known:
     as a name and as a noun for a being (a surname may be one: `Чудотворца`, `Зайца`)."""
     forms: tuple[tuple[str, str, str], ...] = ()
     nouns: tuple[tuple[str, str, str], ...] = ()
-    fixed: bool = False  # an indeclinable name (Fixd): `Шойгу`, `Меркель`
+    fixed: frozenset[str] = frozenset()  # the genders it is an indeclinable name of (Fixd): `Шойгу`, `Меркель`
 
 
 @lru_cache(maxsize=50_000)
@@ -125,14 +128,15 @@ def known(word: str) -> Known:
         return Known()
     forms: set[tuple[str, str, str]] = set()
     nouns: set[tuple[str, str, str]] = set()
-    fixed = False
+    fixed: set[str] = set()
     for p in models.parse(w):
         grammemes = p.tag.grammemes
         name = any(r in grammemes for r in ROLES)
         if "sing" not in grammemes or not (name or p.tag.POS == "NOUN" and "anim" in grammemes):
             continue
         if "Fixd" in grammemes:
-            fixed = fixed or name
+            if name:  # `Романюк` does not decline as a woman's surname, does as a man's
+                fixed.update(OC_GENDERS.get(p.tag.gender or "ms-f", GENDERS))
             continue
         case = OC_CASE.get(p.tag.case or "")
         if not case:
@@ -141,7 +145,7 @@ def known(word: str) -> Known:
         if nom is not None:
             for gender in OC_GENDERS.get(p.tag.gender or "", ()):
                 (forms if name else nouns).add((gender, case, nom))
-    return Known(tuple(sorted(forms)), tuple(sorted(nouns)), fixed)
+    return Known(tuple(sorted(forms)), tuple(sorted(nouns)), frozenset(fixed))
 
 
 @lru_cache(maxsize=50_000)
@@ -368,6 +372,7 @@ class PersonName:
 
 
 CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+VOWEL = re.compile(r"[аеёиоуыэюя]")
 
 
 def is_name_word(text: str) -> bool:
@@ -387,35 +392,46 @@ def is_initial(text: str, dotted: bool) -> bool:
 @dataclass
 class Evidence:
     """What the rest of an article says of its person names: the words (folded) it gives in
-    the nominative, and the nominatives its other mentions were read as (`Асию` → Асия)."""
-    given: Counter[str] = field(default_factory=Counter)
-    read: Counter[str] = field(default_factory=Counter)
-    own: frozenset[str] = frozenset()  # the mention's own reading: no evidence for itself
-    own_given: bool = False            # ... which was in the nominative
+    the nominative, and the nominatives its other mentions were read as (`Асию` → Асия),
+    each with the gender it was read in (`Ильхам Алиев` is no evidence for his wife's name)."""
+    given: Counter[tuple[str, str]] = field(default_factory=Counter)
+    read: Counter[tuple[str, str]] = field(default_factory=Counter)
+    own: Reading | None = None  # the mention's own reading: no evidence for itself
     by_letter: dict[str, set[str]] = field(default_factory=dict)  # the words above by first letter
 
     @staticmethod
-    def of(given: Counter[str], read: Counter[str]) -> Evidence:
+    def of(readings: Sequence[Reading]) -> Evidence:
+        given: Counter[tuple[str, str]] = Counter()
+        read: Counter[tuple[str, str]] = Counter()
+        for reading in readings:
+            (given if reading.case == "Nom" else read).update(reading.evidence())
         by_letter: dict[str, set[str]] = {}
-        for word in (*given, *read):
+        for word, _ in (*given, *read):
             by_letter.setdefault(word[:1], set()).add(word)
         return Evidence(given, read, by_letter=by_letter)
 
-    def mention(self, own: frozenset[str], own_given: bool) -> Evidence:
-        """The evidence for one of the article's mentions, which read its words as `own`."""
-        return Evidence(self.given, self.read, own, own_given, self.by_letter)
+    def mention(self, own: Reading) -> Evidence:
+        """The evidence for one of the article's mentions, read alone as `own`."""
+        return Evidence(self.given, self.read, own, self.by_letter)
 
     def near(self, word: str) -> set[str]:
         """The words that may be evidence for a form of `word`: a name's forms begin alike."""
         return self.by_letter.get(fold(word)[:1], set())
 
-    def support(self, word: str) -> float:
+    def count(self, counter: Counter[tuple[str, str]], word: str, gender: str, given: bool) -> int:
+        own = self.own
+        mine = own is not None and (own.case == "Nom") == given and (word, gender) in own.evidence()
+        return counter[(word, gender)] - mine
+
+    def support(self, word: str, gender: str) -> float:
+        """ARTICLE when the article gives the word in the nominative for this gender; a
+        little when for the other, or when another mention was read as it (in either)."""
         if not (self.given or self.read):
             return 0.0
-        mine = word in self.own
-        if self.given[word] - (mine and self.own_given) > 0:
+        if self.count(self.given, word, gender, True) > 0:
             return ARTICLE
-        if self.read[word] - (mine and not self.own_given) > 0:
+        if any(self.count(self.given, word, g, True) > 0 for g in (*GENDERS, "") if g != gender) \
+                or any(self.count(self.read, word, g, False) > 0 for g in (*GENDERS, "")):
             return ARTICLE_READ
         return 0.0
 
@@ -429,7 +445,7 @@ def readings(piece: Piece, case: str, gender: str, article: Evidence) -> dict[st
     out = dict(word_readings(piece.text, piece.part, piece.feats, piece.foreign, case, gender))
     if article.given or article.read:
         for n in out:
-            out[n] += article.support(fold(n))
+            out[n] += article.support(fold(n), gender)
     return out
 
 
@@ -439,13 +455,13 @@ def word_readings(text: str, part: str, feats: tuple[tuple[str, str], ...], fore
     """`readings` before the article's evidence: what the word alone supports."""
     word = text.lower()
     dictionary = known(word)
-    if dictionary.fixed or foreign or not_a_noun(word):
-        return ((word, 0.0),)  # indeclinable, foreign, or no noun (`Впоследствии` opening a sentence)
+    if foreign or not_a_noun(word):
+        return ((word, 0.0),)  # foreign, or no noun (`Впоследствии` opening a sentence)
     out: dict[str, float] = {}
     if case == "Nom":
         out[word] = 0.0 if can_be_nominative(word) else NOT_NOMINATIVE
     else:
-        stays = fold(word[-1:]) in STAYS  # a foreign name in -и or -е more likely than a form in -и, -е
+        stays = STAYS.search(fold(word)) is not None  # a foreign name in -и, -е more likely than a form
         for n in by_the_rules(word, part, gender, case):
             if n == word:
                 if can_be_nominative(word):
@@ -455,6 +471,8 @@ def word_readings(text: str, part: str, feats: tuple[tuple[str, str], ...], fore
         if dict(feats).get("Number") == "Plur":  # `Сергея и Юлии Скрипалей`: one of the family
             one = nominative_word(text, "PROPN", feats, False).lower()
             out[one] = max(out.get(one, 0.0), DECLINED)
+    if gender in dictionary.fixed:  # a name the dictionary has as indeclinable (`Шойгу`, a woman's `Меркель`)
+        out[word] = DICTIONARY
     for forms, weight in ((dictionary.forms, DICTIONARY), (dictionary.nouns, COMMON_NOUN)):
         for g, c, nom in forms:
             if g == gender and c == case:
@@ -504,9 +522,14 @@ def may_not_decline(word: str, part: str) -> bool:
 
 @dataclass(frozen=True)
 class Reading:
-    """The best reading of a name: its case and the nominative of each piece (lower case)."""
+    """The best reading of a name: its case, the nominative of each piece (lower case) and
+    the gender (when it was read by case and gender)."""
     case: str
     noms: tuple[str, ...]
+    gender: str = ""
+
+    def evidence(self) -> set[tuple[str, str]]:
+        return {(fold(n), self.gender) for n in self.noms}
 
     def holds(self, pieces: Sequence[Piece], article: Evidence) -> bool:
         """The article's evidence supports no other nominative than this reading's: reading
@@ -515,7 +538,7 @@ class Reading:
             return True
         for nom, piece in zip(self.noms, pieces):
             others = article.near(piece.text) - {fold(nom)}
-            if others and any(article.support(o) > 0.0 for o in others & piece_options(piece)):
+            if others and any(article.support(o, g) > 0.0 for o in others & piece_options(piece) for g in GENDERS):
                 return False
         return True
 
@@ -533,7 +556,8 @@ def read_name(pieces: Sequence[Piece], roles: Sequence[str], article: Evidence) 
     tagger's votes make up most of a score, and most names come in the nominative."""
     most = max(DICTIONARY, COMMON_NOUN, DECLINED)
     if article.given or article.read:
-        most_of = [most + max((article.support(o) for o in piece_options(piece)), default=0.0) for piece in pieces]
+        most_of = [most + max((article.support(o, g) for o in piece_options(piece) for g in GENDERS), default=0.0)
+                   for piece in pieces]
     else:
         most_of = [most] * len(pieces)
     hypotheses = [(case, gender) for case in CASES for gender in GENDERS]
@@ -556,7 +580,8 @@ def read_name(pieces: Sequence[Piece], roles: Sequence[str], article: Evidence) 
                 score += support
             else:
                 nom = word
-                score += NO_READING if piece is pieces[-1] else NO_READING_BEFORE if piece.last_piece else 0.0
+                score += (NO_READING if piece is pieces[-1] else 0.0 if not piece.last_piece
+                          else NO_READING_SYLLABLE if len(VOWEL.findall(word)) == 1 else NO_READING_BEFORE)
             noms.append(nom)
             score += vote(piece, case, gender, TAGGER_UNSURE if may_not_decline(word, piece.part) else 1.0)
         found_gender = gender_of(*name_parts(pieces, roles, noms))
@@ -565,7 +590,8 @@ def read_name(pieces: Sequence[Piece], roles: Sequence[str], article: Evidence) 
         if best is None or score > best[0] + 1e-9 or score >= best[0] - 1e-9 and index < best[1]:
             best = (score, index, noms)
     assert best is not None
-    return Reading(hypotheses[best[1]][0], tuple(best[2]))
+    case, gender = hypotheses[best[1]]
+    return Reading(case, tuple(best[2]), gender)
 
 
 def vote(piece: Piece, case: str, gender: str, sure: float) -> float:
@@ -739,16 +765,11 @@ def article_names(text: str, mentions: Sequence[Sequence[Token]]) -> list[Person
     the second reads again only a mention whose reading the evidence may change."""
     names = [name_tokens(tokens) if tokens else None for tokens in mentions]
     first = [read(name) if name else Reading("Nom", ()) for name in names]
-    given: Counter[str] = Counter()
-    read_as: Counter[str] = Counter()
-    for reading in first:
-        (given if reading.case == "Nom" else read_as).update({fold(n) for n in reading.noms})
-    article = Evidence.of(given, read_as)
+    article = Evidence.of(first)
     out = []
     for name, reading in zip(names, first):
         if name is None:
             out.append(PersonName(""))
             continue
-        own = frozenset(fold(n) for n in reading.noms)
-        out.append(person_name(text, name, read(name, article.mention(own, reading.case == "Nom"))))
+        out.append(person_name(text, name, read(name, article.mention(reading))))
     return out
