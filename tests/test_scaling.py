@@ -11,7 +11,9 @@ so each size is run many times, interleaved, and the fastest run counts: a busy 
 machine slows a run, nothing makes one faster. (Timing many copies of a document in one run,
 to make it last longer, measures the memory hierarchy instead: a pure-Python loop over 4x more
 objects may take 5-6x longer once they outgrow the CPU cache.) A 4n-run slower than 10x the
-n-run is stopped: it has failed already.
+n-run is stopped: it has failed already. A ratio over the limit is measured again, up to
+ATTEMPTS times in all: on a shared machine one attempt of a linear stage can land just above 5
+(4.0-4.5 is typical), while a quadratic step lands near 16 every time.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from pipeline.stages import STAGES
 MAX_RATIO = 5.0
 BUDGET = 0.5  # seconds of runs per test; the fastest run at each size counts
 MIN_RUNS, MAX_RUNS = 3, 30
+ATTEMPTS = 3
 
 
 def rep(unit: str, n: int) -> str:
@@ -173,6 +176,9 @@ def measure(stage: str, shape: str, n: int) -> tuple[float, float, int]:
 
 @pytest.mark.parametrize("stage,shape,n", [(stage, shape, n) for stage, cases in CASES.items() for shape, n in cases])
 def test_stage_time_is_linear(stage, shape, n):
-    small, large, runs = measure(stage, shape, n)
+    for _ in range(ATTEMPTS):
+        small, large, runs = measure(stage, shape, n)
+        if large / small <= MAX_RATIO:
+            break
     assert large / small <= MAX_RATIO, \
         f"{stage} on {shape}: {small:.4f}s at n={n}, {large:.4f}s at 4n ({large / small:.1f}x, best of {runs})"
