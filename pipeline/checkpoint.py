@@ -88,7 +88,7 @@ class Checkpoint:
         db = sqlite3.connect(self.path, isolation_level="DEFERRED")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")  # a committed batch survives a power cut
-        db.execute("PRAGMA cache_size = -8000")  # 8 MB of pages (and of sorting), whatever the corpus
+        db.execute("PRAGMA cache_size = -2000")  # 2 MB of pages (and of sorting), whatever the corpus
         return db
 
     def _create(self, fingerprint: str, previous: Iterable[tuple[str, str]]) -> None:
@@ -149,7 +149,7 @@ class Checkpoint:
         row = self.db.execute(f"SELECT {sums}, COALESCE(MAX(peak_mb), 0) FROM batches").fetchone()
         return Summary(**dict(zip(Summary.COUNTS, row)), peak_mb=row[-1])
 
-    def rows(self, table: str, chunk: int = 10_000) -> Iterator[tuple]:
+    def rows(self, table: str, chunk: int = 1000) -> Iterator[tuple]:
         """The table's rows in contract order; ties in the order they were made."""
         cols = ", ".join(f'"{c}"' for c in columns(table))
         keys = ", ".join(f'"{c}"' for c in sort_columns(table))

@@ -39,7 +39,7 @@ def recover_shape(word: str, like: str) -> str:
     return word
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=10_000)
 def nominative_word(word: str, pos: str, feats: tuple[tuple[str, str], ...], plural: bool | None = None) -> str:
     """`word` in the nominative, keeping its number (or forcing it), shaped like `word`.
 
@@ -143,7 +143,7 @@ def head_of(tokens: list[Token]) -> int | None:
 OC_OF_UD_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=10_000)
 def adjective_in(word: str, case: str) -> bool:
     """The dictionary has the word as an adjective (or participle) in this case."""
     oc = OC_OF_UD_CASE.get(case)
@@ -152,7 +152,7 @@ def adjective_in(word: str, case: str) -> bool:
         p.tag.POS in ("ADJF", "PRTF") and oc in p.tag for p in models.parse(w))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=10_000)
 def noun_gender(word: str) -> str | None:
     """The gender of a singular noun in the nominative, when the dictionary has it one way."""
     w = normal_word(word)
@@ -163,7 +163,7 @@ def noun_gender(word: str) -> str | None:
     return genders.pop() if len(genders) == 1 else None
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=10_000)
 def agreeing(word: str, gender: str) -> str:
     """An adjective in the nominative singular (as made above) put in `gender`."""
     w = normal_word(word)

@@ -49,7 +49,7 @@ def normal_word(word: str) -> str:
     return word.lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
-@lru_cache(maxsize=30_000)
+@lru_cache(maxsize=15_000)
 def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
     """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse."""
     if pos in KEEP_AS_IS or not any(ch.isalpha() for ch in word):

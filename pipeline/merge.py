@@ -63,7 +63,7 @@ def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
     parquet = pq.ParquetFile(path)
     header = parquet.schema_arrow.names
     convert = typed(table, header)
-    for batch in parquet.iter_batches(batch_size=10_000):
+    for batch in parquet.iter_batches(batch_size=1000):
         data = batch.to_pydict()
         cells = [[plain_number(v) if name in ("value", "value_max") else "" if v is None else v for v in data[name]]
                  for name in header]

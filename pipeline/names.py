@@ -94,7 +94,7 @@ def fold(text: str) -> str:
 
 # --- the dictionary ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def roles_of(word: str) -> frozenset[str]:
     """Name, Patr and Surn that some dictionary parse of the word carries."""
     if len(word) < 2 or not word[:1].isupper():
@@ -120,7 +120,7 @@ class Known:
     fixed: frozenset[str] = frozenset()  # the genders it is an indeclinable name of (Fixd): `Шойгу`, `Меркель`
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def known(word: str) -> Known:
     """The name parses of a word (lower case) the dictionary has (never pymorphy3's guesses)."""
     w = fold(word)
@@ -148,12 +148,12 @@ def known(word: str) -> Known:
     return Known(tuple(sorted(forms)), tuple(sorted(nouns)), frozenset(fixed))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def in_dictionary(word: str) -> bool:
     return models.analyzer().word_is_known(fold(word))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def not_a_noun(word: str) -> bool:
     """The dictionary has the word only as a word no name is: an adverb, a verb, a particle...
     (not an adjective, as a surname may be: `Ромашковым`, `Сомова`)."""
@@ -207,7 +207,7 @@ def declines_to(nominative: str, part: str, gender: str, case: str) -> str:
     return declension(nominative, part, gender)[MODS_CASES.index(case)]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def declension(nominative: str, part: str, gender: str) -> tuple[str, ...]:
     """The oblique forms (folded, in `MODS_CASES` order) petrovich's rules give a nominative (a
     piece without hyphens): the rule is looked up once for all five, as `make` does it for
@@ -226,7 +226,7 @@ def declension(nominative: str, part: str, gender: str) -> tuple[str, ...]:
     return tuple(fold(m.apply_mod2name(rule.mods[PY_CASE[c]], nominative)) for c in MODS_CASES)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def candidates(word: str, part: str) -> dict[str, tuple[str, ...]]:
     """Case → the nominatives that some rule of this part of a name might decline to `word`
     (to be checked by declining them): its ending put back as the rule took it off."""
@@ -241,7 +241,7 @@ def candidates(word: str, part: str) -> dict[str, tuple[str, ...]]:
     return {case: tuple(found) for case, found in out.items()}
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def nominatives(word: str, part: str, gender: str, case: str) -> tuple[str, ...]:
     """Every nominative (lower case, spelled as Russian is) that petrovich's rules decline to
     `word` (a piece without hyphens, lower case) in this case for this gender; the word itself
@@ -252,7 +252,7 @@ def nominatives(word: str, part: str, gender: str, case: str) -> tuple[str, ...]
     return tuple(out)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def gender_of(first: str, middle: str, last: str) -> str:
     """The gender petrovich's rules read in nominatives (lower case), or ""."""
     if not (first or middle or last):
@@ -449,7 +449,7 @@ def readings(piece: Piece, case: str, gender: str, article: Evidence) -> dict[st
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def word_readings(text: str, part: str, feats: tuple[tuple[str, str], ...], foreign: bool,
                   case: str, gender: str) -> tuple[tuple[str, float], ...]:
     """`readings` before the article's evidence: what the word alone supports."""
@@ -503,7 +503,7 @@ def ending_ranks() -> dict[str, int]:
     return {row["ending"]: int(row["rank"]) for row in datafiles.read_tsv("names_endings.tsv")}
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def ending_rank(word: str) -> int:
     """How common the ending of a nominative is (`names_endings.tsv`), for ties."""
     ranks = ending_ranks()
@@ -511,7 +511,7 @@ def ending_rank(word: str) -> int:
     return next((ranks[word[-n:]] for n in range(min(len(word), 4), 0, -1) if word[-n:] in ranks), 0)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def may_not_decline(word: str, part: str) -> bool:
     """The word as written may be an indeclinable name (`Ризви`, a woman's `Тлаиб`): the
     tagger's case of it comes from the context alone."""
@@ -543,7 +543,7 @@ class Reading:
         return True
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def read_alone(pieces: tuple[Piece, ...], roles: tuple[str, ...]) -> Reading:
     """`read_name` without the article's evidence, cached: names repeat."""
     return read_name(pieces, roles, NO_EVIDENCE)
@@ -604,7 +604,7 @@ def vote(piece: Piece, case: str, gender: str, sure: float) -> float:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def piece_options(piece: Piece) -> frozenset[str]:
     """Every nominative (folded) the piece reads as in some case and gender."""
     return frozenset(fold(n) for case in CASES for gender in GENDERS
