@@ -295,10 +295,17 @@ def name_roles(words: Sequence[str]) -> list[str]:
     if n > 1 and all(initials[:-1]) and not initials[-1]:  # `А. В. Суворов`
         return ["first"] + (["middle"] if n > 2 else []) + [""] * (n - 3) + ["last"]
     roles, taken, rest = [""] * n, set(), []
+    dropped = not_name_words(words)
+    last_unknown = not initials[-1] and not roles_of(words[-1])
     for i, word in enumerate(words):
+        if i in dropped:
+            continue
         found = roles_of(word)
         if n > 1 and i == 0 and "Name" in found:
             role = "Name"  # the first of several words is a first name when it can be one
+        elif n > 1 and i == 0 and last_unknown and "Name" not in found:
+            rest.append(i)  # `Морган Цвангираи`: a known surname first, an unknown word last: by position
+            continue
         elif i == n - 1 and "Surn" in found:
             role = "Surn"
         else:
@@ -321,6 +328,19 @@ def name_roles(words: Sequence[str]) -> list[str]:
             continue
         taken.add(roles[i])
     return roles
+
+
+def not_name_words(words: Sequence[str]) -> set[int]:
+    """Words of a person mention that are no part of the name: a title or common noun the
+    span took in before the name (`Принц Чарльз`, `Предшественник Кравцова`: dictionary
+    words that are no name, three letters or longer, so `Си Цзиньпин` keeps its `Си`), and
+    a word written twice in a row (`Максим Дадашев Дадашев`)."""
+    dropped = {i for i in range(1, len(words)) if fold(words[i]) == fold(words[i - 1])}
+    for i, word in enumerate(words[:-1]):
+        if len(word) < 3 or not in_dictionary(word) or roles_of(word):
+            break
+        dropped.add(i)
+    return dropped
 
 
 def parts_of(roles: Sequence[str], noms: Sequence[str], particle: Sequence[bool] | None = None) -> Parts:

@@ -65,6 +65,28 @@ def test_parts_follow_the_same_reading():
     assert (p.normal, p.first, p.last) == ("Урсула фон дер Ляйен", "Урсула", "фон дер Ляйен")
 
 
+@pytest.mark.parametrize("words, roles", [
+    # a title or common noun the mention took in before the name is no part of it
+    ("Губернатор Сидоренко", ["", "last"]),
+    ("Кронпринц Фредерик", ["", "first"]),
+    # two letters are too few to tell: `Си Цзиньпин` keeps its first name
+    ("Си Цзиньпин", ["first", "last"]),
+    # a word written twice in a row is a slip, not a double-barrelled surname
+    ("Олег Кузьмин Кузьмин", ["first", "last", ""]),
+    # a dictionary surname before a word the dictionary does not know: first name by position
+    ("Морган Тсвангира", ["first", "last"]),
+    # surname first when the dictionary says so
+    ("Кузьмин Олег Петрович", ["last", "first", "middle"]),
+])
+def test_name_roles(words, roles):
+    assert names.name_roles(words.split()) == roles
+
+
+def test_a_title_is_not_a_first_name():
+    p = person("Кронпринц Фредерик прибыл в Осло с визитом.", "Кронпринц Фредерик")
+    assert (p.first, p.last) == ("Фредерик", "")
+
+
 def test_petrovich_rules_run_backwards():
     assert "гренелл" in names.nominatives("гренелла", "last", "Masc", "Gen")
     assert names.nominatives("тлаиб", "last", "Fem", "Dat") == ("тлаиб",)
