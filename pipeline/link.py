@@ -19,7 +19,7 @@ the most frequent full name, `last-first`, so it stays readable.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,6 +120,19 @@ class Surnames:
         return {r for last in near for r in self.full[last]}
 
 
+def latin(ref: Ref) -> bool:
+    return any("a" <= ch <= "z" for ch in fold(ref.first + ref.last))
+
+
+def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[tuple[Ref, Ref]]:
+    """(Cyrillic, Latin) full names of one article where the Latin one follows two characters
+    after: its original spelling given in brackets (`Томас Шефер (Thomas Schäfer)`)."""
+    for i in range(1, len(refs)):
+        a, b = refs[i - 1], refs[i]
+        if a.kind == b.kind == "full" and spans[i][0] - spans[i - 1][1] == 2 and latin(b) and not latin(a):
+            yield a, b
+
+
 def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
     """(first, last) of each person mention of one article → what each refers to."""
     refs = [ref_of(first, last) for first, last in parts]
@@ -146,14 +159,18 @@ class PersonLinker:
     def __init__(self) -> None:
         cols = columns("persons")
         self.first, self.last = cols.index("first"), cols.index("last")
+        self.start, self.stop = cols.index("start"), cols.index("stop")
+        self.glossed: set[tuple[Ref, Ref]] = set()
         self.counts: Counter[Ref] = Counter()
         self.key_of: dict[Ref, str] = {}
 
     def refs(self, rows: Iterable[Sequence]) -> list[Ref]:
         return article_refs([(row[self.first], row[self.last]) for row in rows])
 
-    def add(self, rows: Iterable[Sequence]) -> None:
-        self.counts.update(self.refs(rows))
+    def add(self, rows: Sequence[Sequence]) -> None:
+        refs = self.refs(rows)
+        self.counts.update(refs)
+        self.glossed.update(glosses(refs, [(int(row[self.start]), int(row[self.stop])) for row in rows]))
 
     def finish(self) -> None:
         full = sorted(r for r in self.counts if r.kind == "full")
@@ -162,6 +179,8 @@ class PersonLinker:
             by_surname[slug(r.last)].append(r)
         near = NearWords(by_surname)
         people = self.cluster(by_surname, near)
+        for a, b in sorted(self.glossed):
+            people.union(a, b)
         by_root: dict[Ref, list[Ref]] = defaultdict(list)
         for r in full:
             by_root[people.find(r)].append(r)

@@ -13,8 +13,8 @@ from pipeline.link import PersonLinker
 from pipeline.rows import columns
 
 
-def person(doc_id: str, first: str = "", last: str = "", start: int = 0) -> tuple:
-    values = {"doc_id": doc_id, "start": start, "stop": start + 1, "text": "", "normal": f"{first} {last}".strip(),
+def person(doc_id: str, first: str = "", last: str = "", start: int = 0, stop: int | None = None) -> tuple:
+    values = {"doc_id": doc_id, "start": start, "stop": start + 1 if stop is None else stop, "text": "", "normal": f"{first} {last}".strip(),
               "first": first, "middle": "", "last": last, "person_id": ""}
     return tuple(values[c] for c in columns("persons"))
 
@@ -58,6 +58,26 @@ def test_dictionary_names_one_letter_apart_are_two_people():
 def test_a_lone_first_name_of_the_batch_joins_nobody_across_articles():
     keys = link({"a": [("Юлия", "Скрипаль")], "b": [("Юлия", "")]})
     assert keys["b"] == ["iuliia"]
+
+
+def test_a_name_glossed_in_latin_letters_is_the_same_person():
+    # «…заявил министр Хельмут Крамер (Helmut Kramer)»; elsewhere only the original spelling
+    a = [person("a", "Хельмут", "Крамер", 40, 54), person("a", "Helmut", "Kramer", 56, 69)]
+    b = [person("b", "Helmut", "Kramer")]
+    linker = PersonLinker()
+    for rows in (a, b):
+        linker.add(rows)
+    linker.finish()
+    assert linker.keys(a) == linker.keys(b) * 2 == ["kramer-helmut"] * 2  # the spelling written most
+
+
+def test_a_latin_name_further_away_is_not_a_gloss():
+    # «Хельмут Крамер и Helmut Schmidt»: three characters apart, two people
+    a = [person("a", "Хельмут", "Крамер", 0, 14), person("a", "Helmut", "Schmidt", 17, 31)]
+    linker = PersonLinker()
+    linker.add(a)
+    linker.finish()
+    assert linker.keys(a) == ["kramer-khelmut", "schmidt-helmut"]
 
 
 def test_keys_come_from_the_names_not_from_earlier_keys():
