@@ -12,6 +12,7 @@ from functools import lru_cache
 from . import datafiles, models
 from .chunks import map_by_length, sentences_bounded
 from .records import Document
+from .script import cyrillic_look_alikes
 
 TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
 # Features that decide between parses; Animacy, Voice... are unreliable in both tools.
@@ -46,7 +47,7 @@ STRESS_MARKS = dict.fromkeys(map(ord, "\u0300\u0301"))  # dictionaries and UD le
 
 
 def normal_word(word: str) -> str:
-    return word.lower().replace("ё", "е").translate(STRESS_MARKS)
+    return cyrillic_look_alikes(word).lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
 @lru_cache(maxsize=15_000)

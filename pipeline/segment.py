@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from razdel.rule import JOIN, FunctionRule
 from razdel.segmenters.base import safe_next
 from razdel.segmenters.sentenize import BULLET_SIZE, SentSegmenter
-from razdel.segmenters.tokenize import TokenSegmenter
+from razdel.segmenters.tokenize import LAT, RU, TokenSegmenter
+
+from .script import LATIN_LOOK_ALIKE
 
 SHORT = BULLET_SIZE + 1  # longer than any bullet or smile: past it, only the length matters
 
@@ -58,7 +61,21 @@ class Sentences(SentSegmenter):
         yield buffer.text()
 
 
+def look_alike(split) -> str | None:
+    """Cyrillic and Latin letters with nothing between are one word when the Latin ones all
+    look Cyrillic (`Евроcоюза` typed with a Latin `c`): razdel would cut it in three."""
+    left, right = split.left_1, split.right_1
+    if split.delimiter or {left.type, right.type} != {RU, LAT}:
+        return None
+    latin = left.text if left.type == LAT else right.text
+    return JOIN if LATIN_LOOK_ALIKE.issuperset(latin) else None
+
+
 class Tokens(TokenSegmenter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rules = [*self.rules, FunctionRule(look_alike)]
+
     def segment(self, parts: Iterator) -> Iterator[str]:
         """razdel's `TokenSegmenter.segment`, with the buffer kept as pieces."""
         first = safe_next(parts)

@@ -34,3 +34,8 @@ def test_pos_and_feats_are_universal_dependencies(doc):
     assert t.feats == "|".join(sorted(t.feats.split("|")))
     assert tok(doc, ",").pos == "PUNCT" and tok(doc, ",").feats == ""
     assert tok(doc, "Москвы").pos == "PROPN"
+
+
+def test_a_word_typed_with_latin_look_alikes_has_its_russian_lemma():
+    typed = analyse("Переговоры прошли в Мocкве (с латинской «o»).")
+    assert lemma(typed, "Мocкве") == "Москва"

@@ -1,5 +1,6 @@
 """tokenize: razdel sentences and tokens with offsets into the original text."""
 import razdel
+from razdel.segmenters.tokenize import TokenSegmenter
 from hypothesis import given, settings, strategies as st
 
 from pipeline import segment
@@ -36,6 +37,8 @@ def test_decimal_comma_stays_one_token():
     assert "2,5" in [t.text for t in tokenized("За 2,5 года.").tokens]
 
 
+RAZDEL_TOKENS = TokenSegmenter()  # razdel's own joining, with segment's rules
+RAZDEL_TOKENS.rules = segment.tokenize.rules
 PIECES = ["а", "Б", "1", ".", ",", "!", "?", "…", ";", ":", "-", "—", "(", ")", "«", "»", '"', "'", " ", "\n",
           "т.", "г.", "А.", "Иван", "ООН", "1)", "2.", "a", "_", ":-)", ";)", "=(((", "*", "😀", "...", "x@y.ru"]
 
@@ -43,8 +46,15 @@ PIECES = ["а", "Б", "1", ".", ",", "!", "?", "…", ";", ":", "-", "—", "(",
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 def test_segmenters_cut_as_razdel_does(text):
-    """`segment` joins in linear time and cuts exactly where razdel does."""
+    """`segment` joins in linear time and cuts exactly where razdel does (with the one rule
+    it adds, for look-alike letters)."""
     def cuts(chunks):
         return [(c.start, c.stop, c.text) for c in chunks]
     assert cuts(segment.sentenize(text)) == cuts(razdel.sentenize(text))
-    assert cuts(segment.tokenize(text)) == cuts(razdel.tokenize(text))
+    assert cuts(segment.tokenize(text)) == cuts(RAZDEL_TOKENS(text))
+
+
+def test_a_word_typed_with_latin_look_alikes_is_one_token():
+    words = [t.text for t in segment.tokenize("Делегация Евроcоюза (c латинской «c») и Twitter-аккаунт.")]
+    assert "Евроcоюза" in words and "Twitter-аккаунт" in words
+    assert [t.text for t in segment.tokenize("на iPhoneе")] == ["на", "iPhone", "е"]  # h, n, i look like no Cyrillic letter
