@@ -56,6 +56,13 @@ def test_abbreviation_defined_in_the_text_shares_the_full_names_key():
     assert len({o.org_id for o in found}) == 1
 
 
+def test_a_bracket_after_an_abbreviation_or_in_latin_letters_names_the_same_body():
+    found = keys_by_text("Холдинг ЕЭК (Евразийская энергетическая корпорация) купил завод. ЕЭК сообщил о сделке.")
+    assert found["ЕЭК"] == found["Евразийская энергетическая корпорация"]
+    found = keys_by_text("Депутаты партии «Союз за республику» (Union pour la République) выиграли выборы.")
+    assert found["Union pour la République"] == found["Союз за республику"]
+
+
 def test_different_organizations_get_different_keys():
     found = orgs("Сбербанк и ВТБ снизили ставки, а Минфин промолчал.")
     keys = {o.text: o.org_id for o in found}

@@ -154,13 +154,29 @@ def slug_key(text: str) -> str:
 
 
 def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Mention]:
-    """`Полное название (АББР)` in the text: folded abbreviation → the full-name mention."""
+    """Names the text defines by a bracket: folded short or original name → the mention it
+    names. `Полное название (АББР)` and `АББР (Full Name)`, and a Russian name followed by
+    its original in Latin letters, `Объединение за Мали (Rassemblement pour le Mali, RPM)`."""
     out = {}
     for a, b in zip(orgs, orgs[1:]):
-        between = doc.text[a.stop:b.start]
-        if QUOTES_RE.sub("", between).strip() == "(" and doc.text[b.stop:b.stop + 1] == ")" and len(b.text) < len(a.text):
+        if QUOTES_RE.sub("", doc.text[a.stop:b.start]).strip() != "(":
+            continue
+        closed = doc.text[b.stop:b.stop + 1] == ")"
+        if closed and len(b.text) < len(a.text):
+            out.setdefault(fold(b.text), a)
+        elif closed and is_abbreviation(a.text):
+            out.setdefault(fold(a.text), b)
+        elif latin_letters(b.text) and not latin_letters(a.text):
             out.setdefault(fold(b.text), a)
     return out
+
+
+def is_abbreviation(text: str) -> bool:
+    return 2 <= len(text) <= 8 and text.isupper() and " " not in text
+
+
+def latin_letters(text: str) -> bool:
+    return any("a" <= ch <= "z" for ch in text.lower())
 
 
 @lru_cache(maxsize=1)
