@@ -1,4 +1,4 @@
-"""Stage 3: UD part of speech and features from slovnet, lemmas from pymorphy3.
+"""Stage 3: UD part of speech and features from slovnet (run by `fasttag`), lemmas from pymorphy3.
 
 slovnet (natasha's NewsMorphTagger) decides the grammar in context; pymorphy3 knows the
 dictionary. The lemma is the normal form of the pymorphy3 parse that agrees best with
@@ -9,12 +9,13 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from slovnet.conll import parse_conll_tag
+
 from . import datafiles, models
-from .chunks import map_by_length, sentences_bounded
+from .chunks import sentences_bounded
 from .records import Document
 from .script import cyrillic_look_alikes
 
-TAG_BATCH = 64  # sentences per tagger call; larger batches pad more, smaller ones loop more
 # Features that decide between parses; Animacy, Voice... are unreliable in both tools.
 DECIDING = ("Case", "Gender", "Number", "Aspect", "Person", "Tense", "Variant", "VerbForm")
 SAME_POS = {"PROPN": "NOUN", "AUX": "VERB", "SCONJ": "CCONJ"}
@@ -79,16 +80,25 @@ def format_feats(feats: dict[str, str]) -> str:
     return "|".join(f"{k}={feats[k]}" for k in sorted(feats))
 
 
+@lru_cache(maxsize=1)
+def tag_table() -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """pos, formatted feats and sorted feats of each of the tagger's tag ids, made once
+    rather than per token (slovnet parses the tag string of every token)."""
+    table = []
+    for tag in models.fast_morph().tags:
+        pos, feats = parse_conll_tag(tag)
+        table.append((pos, format_feats(feats), tuple(sorted(feats.items()))))
+    return table
+
+
 def lemmatize(docs: list[Document]) -> list[Document]:
     """Tag every sentence of the batch in one stream, then lemmatize token by token."""
     sents = [sent for doc in docs for sent in sentences_bounded(doc.tokens)]
-    tagger = models.morph_tagger()
-    tagger.batch_size = TAG_BATCH
+    tagger, table = models.fast_morph(), tag_table()
     with models.one_blas_thread():
-        markups = map_by_length(tagger.map, [[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents])
-    for sent, markup in zip(sents, markups):
-        for tok, tagged in zip(sent, markup.tokens):
-            tok.pos = tagged.pos
-            tok.feats = format_feats(tagged.feats)
-            tok.lemma = lemma_of(tok.text, tagged.pos, tuple(sorted(tagged.feats.items())))
+        tag_ids = list(tagger.tag_ids([[unicodedata.normalize("NFC", t.text) for t in sent] for sent in sents]))
+    for sent, ids in zip(sents, tag_ids):
+        for tok, tag_id in zip(sent, ids.tolist()):
+            tok.pos, tok.feats, feats = table[tag_id]
+            tok.lemma = lemma_of(tok.text, tok.pos, feats)
     return docs

@@ -1,14 +1,14 @@
-"""Stage 4: PER/LOC/ORG mentions from slovnet (natasha's NewsNERTagger).
+"""Stage 4: PER/LOC/ORG mentions from slovnet (natasha's NewsNERTagger, run by `fasttag`).
 
 Mentions get the nominative `normal` form (person names from `names`, read again with the
 article's evidence by the persons stage); the normalizers build on them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import lru_cache
 
-from slovnet.chop import chop
-from slovnet.markup import BIOMarkup, SpanMarkup
+from slovnet.bio import parse_bio
+from slovnet.const import B, I, O
 
 from . import models, segment
 from .chunks import map_by_length, sentence_runs
@@ -16,41 +16,69 @@ from .inflect import nominative_phrase
 from .names import nominative_person
 from .records import Document, Mention
 
-NER_BATCH = 16  # token runs per tagger call
+
+@lru_cache(maxsize=1)
+def bio_table() -> tuple[int, list[tuple[str, str | None]]]:
+    """The id of O and the (part, type) of every tag id of the NER tagger."""
+    tags = models.fast_ner().tags
+    return tags.index(O), [parse_bio(tag) for tag in tags]
 
 
-def tag(tagger, texts: list[str]) -> Iterator[SpanMarkup]:
-    """`tagger.map(texts)` as slovnet's NERInfer does it, with razdel's tokens from `segment`:
-    razdel's own tokenizer is quadratic in the length of a token (a 100k-character `.....`)."""
-    infer = tagger.infer
-    for chunk in chop(texts, tagger.batch_size):
-        items = [[t.text for t in segment.tokenize(text)] for text in chunk]
-        preds = infer.decoder(infer.process(infer.encoder(items)))
-        for text, words, pred in zip(chunk, items, preds):
-            yield BIOMarkup.from_tuples(zip(words, pred)).to_span(text)
+def bio_spans(tokens: list, tag_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(start, stop, type) of the spans, as slovnet's `bio_spans` reads the tags (an I
+    extends the open span whatever its type, an I after O is dropped, <pad> is ignored),
+    on tag ids and token offsets: no tag string or record per token."""
+    o_id, parts = bio_table()
+    spans: list[tuple[int, int, str]] = []
+    span = None
+    last = -2
+    for i, tag_id in enumerate(tag_ids):
+        if tag_id == o_id:
+            continue
+        if span is not None and i != last + 1:  # an O in between closed it
+            spans.append(span)
+            span = None
+        part, kind = parts[tag_id]
+        if part == B:
+            if span is not None:
+                spans.append(span)
+            span = (tokens[i].start, tokens[i].stop, kind)
+        elif part == I and span is not None:
+            span = (span[0], tokens[i].stop, span[2])
+        last = i
+    if span is not None:
+        spans.append(span)
+    return spans
+
+
+def tag(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """The spans (start, stop, type) of each text, as slovnet's NERInfer tags it, with
+    razdel's tokens from `segment`: razdel's own tokenizer is quadratic in the length of a
+    token (a 100k-character `.....`)."""
+    tokens = [list(segment.tokenize(text)) for text in texts]
+    tagger = models.fast_ner()
+    with models.one_blas_thread():
+        tag_ids = map_by_length(tagger.tag_ids, [[t.text for t in toks] for toks in tokens])
+    return [bio_spans(toks, ids.tolist()) for toks, ids in zip(tokens, tag_ids)]
 
 
 def ner(docs: list[Document]) -> list[Document]:
     """Tag bounded runs of sentences from every document of the batch in one stream."""
     runs = [(doc, run) for doc in docs for run in sentence_runs(doc.tokens)]
-    tagger = models.ner_tagger()
-    tagger.batch_size = NER_BATCH
-    with models.one_blas_thread():
-        texts = [doc.text[run[0].start:run[-1].stop] for doc, run in runs]
-        markups = map_by_length(lambda batch: tag(tagger, batch), texts)
+    spans = tag([doc.text[run[0].start:run[-1].stop] for doc, run in runs])
     for doc in docs:
         doc.mentions = []
-    for (doc, run), markup in zip(runs, markups):
+    for (doc, run), found in zip(runs, spans):
         offset = run[0].start
-        for span in markup.spans:
-            start, stop = offset + span.start, offset + span.stop
+        for start, stop, kind in found:
+            start, stop = offset + start, offset + stop
             tokens = doc.tokens_in(start, stop)
             if not tokens:
                 continue
             doc.mentions.append(Mention(
                 mention_id=len(doc.mentions), sent_id=tokens[0].sent_id,
-                start=start, stop=stop, text=doc.text[start:stop], type=span.type,
-                normal=nominative_person(doc.text, tokens).normal if span.type == "PER"
+                start=start, stop=stop, text=doc.text[start:stop], type=kind,
+                normal=nominative_person(doc.text, tokens).normal if kind == "PER"
                 else nominative_phrase(doc.text, tokens),
             ))
     return docs

@@ -1,0 +1,196 @@
+"""slovnet's CNN taggers (natasha's morph and NER models) run over a whole batch at once.
+
+slovnet's numpy inference spends two thirds of its time in Python per token and per step
+(a record per token, the word shape recomputed for every token, a reshape per step, padded
+batches of 8 sentences, the CRF's backtracking token by token). Here the weights are the
+same, read from the loaded slovnet model, and the work is arrays over a whole chunk:
+
+- a word's (word id, shape id) is computed once and cached (a bounded dict);
+- the sentences of a chunk are one flat sequence with a zero row between them, so each
+  convolution is one matrix product over the chunk and nothing is padded; zeroing the
+  separator rows after every layer is exactly what slovnet's padding mask does;
+- the CRF's Viterbi runs over positions, vectorized over sentences and tags, and so does
+  its backtracking.
+
+The matrix products have the same shapes (but the row count) and operand order as
+slovnet's, and the elementwise steps the same order, so the scores are slovnet's up to
+float rounding of the BLAS kernels; tests/test_fasttag.py checks the tags against slovnet.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from slovnet.shape import word_shape
+
+CHUNK_TOKENS = 4096  # tokens per matrix product: large enough to amortize the Python steps
+CACHE_WORDS = 50_000  # cached word features; the cache is emptied when full (bounded memory)
+SHAPE_BITS = 7  # a word's features packed in one int: word id << 7 | shape id
+
+
+class Features:
+    """Word id and shape id of a word as slovnet's `WordShapeEncoder.item` makes them."""
+
+    def __init__(self, words: dict[str, int], unk_id: int, shapes: dict[str, int]):
+        if len(shapes) > 1 << SHAPE_BITS:
+            raise ValueError(f"{len(shapes)} shapes do not fit in {SHAPE_BITS} bits")
+        self.words, self.unk_id, self.shapes = words, unk_id, shapes
+        self.cache: dict[str, int] = {}
+
+    def packed(self, word: str) -> int:
+        code = self.cache.get(word)
+        if code is None:
+            if len(self.cache) >= CACHE_WORDS:
+                self.cache.clear()
+            word_id = self.words.get(word.lower(), self.unk_id)
+            code = self.cache[word] = word_id << SHAPE_BITS | self.shapes[word_shape(word)]
+        return code
+
+
+@dataclass
+class Layer:
+    """Conv1d (kernel 3, padding 1), ReLU, BatchNorm1d: one `CNNEncoderLayer`."""
+
+    weight_t: np.ndarray  # (in * kernel, filters), slovnet's `weight.reshape(filters, -1).T`
+    bias: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    scale: np.ndarray
+    shift: np.ndarray
+
+
+@dataclass
+class FastTagger:
+    features: Features
+    word_pad: int
+    shape_pad: int
+    indexes: np.ndarray  # navec: word id -> one code per subvector
+    codes: np.ndarray  # navec: subvector x code -> vector piece
+    shape_emb: np.ndarray
+    layers: list[Layer]
+    proj_w: np.ndarray
+    proj_b: np.ndarray
+    transitions: np.ndarray | None  # the CRF's, for NER; None: argmax per token (morph)
+    tags: list[str]
+
+    @classmethod
+    def of(cls, infer, features: Features | None = None) -> FastTagger:
+        """The tagger of a loaded slovnet `MorphInfer` or `NERInfer` (weights shared, not copied).
+
+        `features` may be another tagger's when the vocabularies are the same (natasha's are)."""
+        model, encoder = infer.model, infer.encoder
+        words, shapes = encoder.words_vocab, encoder.shapes_vocab
+        if features is None or (features.words, features.unk_id, features.shapes) != (
+                words.item_ids, words.unk_id, shapes.item_ids):
+            features = Features(words.item_ids, words.unk_id, shapes.item_ids)
+        layers = []
+        for layer in model.encoder.layers:
+            conv, norm = layer.conv, layer.norm
+            filters, _, kernel = conv.weight.shape
+            if kernel != 3 or conv.padding != 1:
+                raise ValueError(f"expected convolutions of kernel 3, padding 1: {kernel}, {conv.padding}")
+            layers.append(Layer(conv.weight.array.reshape(filters, -1).T, conv.bias.array,
+                                norm.mean.array, norm.std.array, norm.weight.array, norm.bias.array))
+        crf = getattr(model.head, "crf", None)
+        tagger = cls(
+            features, words.pad_id, shapes.pad_id, model.emb.word.indexes.array, model.emb.word.codes.array,
+            model.emb.shape.weight.array, layers, model.head.proj.weight.array, model.head.proj.bias.array,
+            None if crf is None else crf.transitions.array, list(infer.decoder.tags_vocab.items))
+        if tagger.embed(np.array([tagger.pad_code()])).any():
+            raise ValueError("the padding embeddings are not zero: the separator rows would differ from slovnet's padding")
+        return tagger
+
+    def pad_code(self) -> int:
+        return self.word_pad << SHAPE_BITS | self.shape_pad
+
+    def embed(self, packed: np.ndarray) -> np.ndarray:
+        """`WordShapeEmbedding`: the navec vector (product-quantized) and the shape vector."""
+        word_ids, shape_ids = packed >> SHAPE_BITS, packed & ((1 << SHAPE_BITS) - 1)
+        qdims, _, chunk = self.codes.shape
+        word = self.codes[np.arange(qdims), self.indexes[word_ids]].reshape(len(packed), qdims * chunk)
+        return np.concatenate((word, self.shape_emb[shape_ids]), axis=-1)
+
+    def emissions(self, sents: Sequence[Sequence[str]]) -> np.ndarray:
+        """The head's scores of every token of `sents`, one row per token, in order."""
+        packed = self.features.packed
+        pad = self.pad_code()
+        flat = [pad]
+        for words in sents:
+            flat.extend(map(packed, words))
+            flat.append(pad)
+        codes = np.array(flat, dtype=np.int64)
+        # Only separators have the pad code: a word has a shape. (slovnet would also mask a
+        # word "<pad>", which razdel never gives: it splits `<`, `pad`, `>`.)
+        separators = codes == pad
+        x = self.embed(codes)
+        rows = len(codes)
+        for layer in self.layers:
+            channels = x.shape[1]
+            step, item = x.strides
+            # rows (t-1, t, t+1) of each inner row, laid out channel-major as slovnet's windows are
+            windows = np.lib.stride_tricks.as_strided(x, (rows - 2, channels, 3), (step, item, step))
+            out = np.empty((rows, layer.bias.shape[0]), dtype=x.dtype)
+            inner = out[1:-1]
+            np.matmul(windows.reshape(rows - 2, channels * 3), layer.weight_t, out=inner)
+            inner += layer.bias
+            np.maximum(inner, 0, out=inner)
+            inner -= layer.mean
+            inner /= layer.std
+            inner *= layer.scale
+            inner += layer.shift
+            out[separators] = 0  # slovnet's pad mask; also the first and last rows
+            x = out
+        return np.matmul(x[~separators], self.proj_w) + self.proj_b
+
+    def tag_ids(self, sents: Sequence[Sequence[str]]) -> Iterator[np.ndarray]:
+        """The tag id of every token, one array per sentence; a chunk of sentences at a time."""
+        for chunk in chunks(sents):
+            scores = self.emissions(chunk)
+            lengths = [len(words) for words in chunk]
+            if self.transitions is None:
+                yield from np.split(scores.argmax(-1), np.cumsum(lengths)[:-1])
+            else:
+                yield from viterbi(scores, lengths, self.transitions)
+
+
+def chunks(sents: Sequence[Sequence[str]], size: int = CHUNK_TOKENS) -> Iterator[Sequence[Sequence[str]]]:
+    """Consecutive sentences up to `size` tokens (a longer sentence alone)."""
+    start, tokens = 0, 0
+    for end, words in enumerate(sents):
+        if tokens and tokens + len(words) > size:
+            yield sents[start:end]
+            start, tokens = end, 0
+        tokens += len(words)
+    if start < len(sents):
+        yield sents[start:]
+
+
+def viterbi(scores: np.ndarray, lengths: list[int], transitions: np.ndarray) -> list[np.ndarray]:
+    """slovnet's `CRF.decode` over sentences of `lengths` tokens (`scores` one row per token).
+
+    The same sums in the same order, and argmax's first-of-equals, as slovnet; the
+    backtracking is vectorized over the sentences too."""
+    count, longest, tags = len(lengths), max(lengths, default=0), scores.shape[1]
+    if longest == 0:
+        return [np.zeros(0, dtype=np.int64) for _ in lengths]
+    sizes = np.array(lengths)
+    padded = np.zeros((count, longest, tags), dtype=scores.dtype)
+    padded[np.arange(longest) < sizes[:, None]] = scores
+    padded = padded.swapaxes(0, 1)  # position x sentence x tag
+    history = np.zeros((longest, count, tags), dtype=np.int64)  # history[i]: best previous tag at i
+    score = padded[0]
+    for i in range(1, longest):
+        step = score[:, :, None] + transitions + padded[i][:, None, :]
+        history[i] = step.argmax(-2)
+        score = np.where((i < sizes)[:, None], step.max(-2), score)
+    best = score.argmax(-1)
+    path = np.zeros((count, longest), dtype=np.int64)
+    rows = np.arange(count)
+    last = np.maximum(sizes - 1, 0)
+    path[rows, last] = best
+    for i in range(longest - 1, 0, -1):
+        inside = i < sizes
+        best = np.where(inside, history[i][rows, best], best)
+        path[inside, i - 1] = best[inside]
+    return [path[k, :size] for k, size in enumerate(lengths)]
