@@ -10,7 +10,7 @@ and, after, its last characters, which give them the same answer.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from razdel.rule import JOIN, FunctionRule
 from razdel.segmenters.base import safe_next
@@ -43,22 +43,28 @@ class Buffer:
         return "".join(self.pieces)
 
 
+def joined(parts: Iterator, join: Callable, keep_delimiter: bool) -> Iterator[str]:
+    """razdel's `Segmenter.segment` loop, with the buffer kept as pieces; sentences keep the
+    delimiter between joined parts, tokens never join across one."""
+    first = safe_next(parts)
+    if first is None:
+        return
+    buffer = Buffer(first)
+    for split in parts:
+        right = next(parts)
+        split.buffer = buffer.for_rules()
+        delimiter = split.delimiter if keep_delimiter else ""
+        if join(split):
+            buffer.add(delimiter, right)
+        else:
+            yield buffer.text() + delimiter
+            buffer = Buffer(right)
+    yield buffer.text()
+
+
 class Sentences(SentSegmenter):
     def segment(self, parts: Iterator) -> Iterator[str]:
-        """razdel's `Segmenter.segment`, with the buffer kept as pieces."""
-        first = safe_next(parts)
-        if first is None:
-            return
-        buffer = Buffer(first)
-        for split in parts:
-            right = next(parts)
-            split.buffer = buffer.for_rules()
-            if self.join(split):
-                buffer.add(split.delimiter, right)
-            else:
-                yield buffer.text() + split.delimiter
-                buffer = Buffer(right)
-        yield buffer.text()
+        return joined(parts, self.join, keep_delimiter=True)
 
 
 def look_alike(split) -> str | None:
@@ -77,20 +83,7 @@ class Tokens(TokenSegmenter):
         self.rules = [*self.rules, FunctionRule(look_alike)]
 
     def segment(self, parts: Iterator) -> Iterator[str]:
-        """razdel's `TokenSegmenter.segment`, with the buffer kept as pieces."""
-        first = safe_next(parts)
-        if first is None:
-            return
-        buffer = Buffer(first)
-        for split in parts:
-            right = next(parts)
-            split.buffer = buffer.for_rules()
-            if not split.delimiter and self.join(split):
-                buffer.add(right)
-            else:
-                yield buffer.text()
-                buffer = Buffer(right)
-        yield buffer.text()
+        return joined(parts, lambda split: not split.delimiter and self.join(split), keep_delimiter=False)
 
 
 sentenize = Sentences()
