@@ -125,11 +125,12 @@ def latin(ref: Ref) -> bool:
 
 
 def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[tuple[Ref, Ref]]:
-    """(Cyrillic, Latin) full names of one article where the Latin one follows two characters
-    after: its original spelling given in brackets (`Томас Шефер (Thomas Schäfer)`)."""
+    """(Cyrillic, Latin) names of one article where the Latin one follows two characters
+    after: its original spelling given in brackets (`Томас Шефер (Thomas Schäfer)`,
+    `Шон Комбс (Diddy)`)."""
     for i in range(1, len(refs)):
         a, b = refs[i - 1], refs[i]
-        if a.kind == b.kind == "full" and spans[i][0] - spans[i - 1][1] == 2 and latin(b) and not latin(a):
+        if spans[i][0] - spans[i - 1][1] == 2 and latin(b) and not latin(a) and a.last + a.first and b.last + b.first:
             yield a, b
 
 
@@ -180,7 +181,8 @@ class PersonLinker:
         near = NearWords(by_surname)
         people = self.cluster(by_surname, near)
         for a, b in sorted(self.glossed):
-            people.union(a, b)
+            if a.kind == b.kind == "full":
+                people.union(a, b)
         by_root: dict[Ref, list[Ref]] = defaultdict(list)
         for r in full:
             by_root[people.find(r)].append(r)
@@ -196,6 +198,13 @@ class PersonLinker:
             if r.kind == "first" and fold(r.first) in first_names:
                 fits = set()  # someone's first name in the batch: which person is not clear
             self.key_of[r] = name_of[next(iter(fits))] if len(fits) == 1 else r.key
+        spelled: dict[Ref, set[str]] = defaultdict(set)  # a short Latin name → the keys it glosses
+        for a, b in self.glossed:
+            if b.kind != "full":
+                spelled[b].add(self.key_of[a])
+        for b, keys in spelled.items():
+            if len(keys) == 1:
+                self.key_of[b] = keys.pop()
 
     def cluster(self, by_surname: dict[str, list[Ref]], near: NearWords) -> UnionFind:
         """Full names that are spellings of one name. Surnames are paired only with the

@@ -71,6 +71,17 @@ def test_a_name_glossed_in_latin_letters_is_the_same_person():
     assert linker.keys(a) == linker.keys(b) * 2 == ["kramer-helmut"] * 2  # the spelling written most
 
 
+def test_a_stage_name_glossed_in_latin_letters_takes_the_persons_key():
+    # «…рэпер Кевин Ойлер (Kayo) выпустил альбом»; another article names him by it alone
+    a = [person("a", "Кевин", "Ойлер", 10, 21), person("a", "", "Kayo", 23, 27)]
+    b = [person("b", "", "Kayo", 0, 4)]
+    linker = PersonLinker()
+    for rows in (a, b):
+        linker.add(rows)
+    linker.finish()
+    assert linker.keys(a) + linker.keys(b) == ["oiler-kevin"] * 3
+
+
 def test_a_latin_name_further_away_is_not_a_gloss():
     # «Хельмут Крамер и Helmut Schmidt»: three characters apart, two people
     a = [person("a", "Хельмут", "Крамер", 0, 14), person("a", "Helmut", "Schmidt", 17, 31)]
