@@ -2,9 +2,9 @@
 
 The reference is slovnet's own numpy code (natasha's taggers) on the same tokens: NEREL dev
 texts read at test time (not copied here), the seed article, news-style sentences of our own
-and pathological shapes. The scores may differ from slovnet's by float rounding (BLAS sums a
-chunk of 4096 rows, slovnet 8 sentences), which could flip a near-tie: flips are counted and
-must stay under 1 token in 1000; the scores themselves must agree to 1e-4.
+and pathological shapes. The scores may differ from slovnet's by float rounding (fasttag groups
+the sums of products differently), which could flip a near-tie: flips are counted and must stay
+under 1 token in 1000; the scores themselves must agree to 1e-4.
 """
 from __future__ import annotations
 
