@@ -29,6 +29,7 @@ import numpy as np
 from slovnet.shape import word_shape
 
 CHUNK_TOKENS = 1024  # tokens per chunk: amortizes the Python steps, its products stay in cache
+DECODE_TOKENS = 32_768  # tokens per Viterbi call (bounds its arrays)
 CACHE_WORDS = 50_000  # cached word features; the cache is emptied when full (bounded memory)
 SHAPE_BITS = 7  # a word's features packed in one int: word id << 7 | shape id
 
@@ -169,15 +170,20 @@ class FastTagger:
         out[separators] = 0  # slovnet's pad mask; also the first and last rows
         return out
 
-    def tag_ids(self, sents: Sequence[Sequence[str]]) -> Iterator[np.ndarray]:
-        """The tag id of every token, one array per sentence; a chunk of sentences at a time."""
-        for chunk in chunks(sents):
-            scores = self.emissions(chunk)
-            lengths = [len(words) for words in chunk]
-            if self.transitions is None:
-                yield from np.split(scores.argmax(-1), np.cumsum(lengths)[:-1])
-            else:
-                yield from viterbi(scores, lengths, self.transitions)
+    def tag_ids(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """The tag id of every token, one array per sentence. The scores are made a chunk
+        at a time; the CRF decodes many chunks at once, as its Python loop runs once per
+        position of the longest sentence, whatever their number."""
+        found: list[np.ndarray] = []
+        if self.transitions is None:
+            for chunk in chunks(sents):
+                lengths = np.cumsum([len(words) for words in chunk])
+                found.extend(np.split(self.emissions(chunk).argmax(-1), lengths[:-1]))
+            return found
+        for group in chunks(sents, DECODE_TOKENS):
+            scores = np.concatenate([self.emissions(chunk) for chunk in chunks(group)])
+            found.extend(viterbi(scores, [len(words) for words in group], self.transitions))
+        return found
 
 
 def chunks(sents: Sequence[Sequence[str]], size: int = CHUNK_TOKENS) -> Iterator[Sequence[Sequence[str]]]:
@@ -204,7 +210,7 @@ def viterbi(scores: np.ndarray, lengths: list[int], transitions: np.ndarray) -> 
     padded = np.zeros((count, longest, tags), dtype=scores.dtype)
     padded[np.arange(longest) < sizes[:, None]] = scores
     padded = padded.swapaxes(0, 1)  # position x sentence x tag
-    history = np.zeros((longest, count, tags), dtype=np.int64)  # history[i]: best previous tag at i
+    history = np.zeros((longest, count, tags), dtype=np.int16)  # history[i]: best previous tag at i
     score = padded[0]
     for i in range(1, longest):
         step = score[:, :, None] + transitions + padded[i][:, None, :]

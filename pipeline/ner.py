@@ -11,7 +11,7 @@ from slovnet.bio import parse_bio
 from slovnet.const import B, I, O
 
 from . import models, segment
-from .chunks import map_by_length, sentence_runs
+from .chunks import sentence_runs
 from .inflect import nominative_phrase
 from .names import nominative_person
 from .records import Document, Mention
@@ -58,7 +58,7 @@ def tag(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     tokens = [list(segment.tokenize(text)) for text in texts]
     tagger = models.fast_ner()
     with models.one_blas_thread():
-        tag_ids = map_by_length(tagger.tag_ids, [[t.text for t in toks] for toks in tokens])
+        tag_ids = tagger.tag_ids([[t.text for t in toks] for toks in tokens])
     return [bio_spans(toks, ids.tolist()) for toks, ids in zip(tokens, tag_ids)]
 
 

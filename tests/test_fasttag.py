@@ -108,9 +108,18 @@ def test_a_sentence_is_tagged_alike_alone_or_in_any_batch():
     sents = [s for s in pathological() if s] + sentences(docs())[:30]
     tagger = models.fast_morph()
     together = [ids.tolist() for ids in tagger.tag_ids(sents)]
-    alone = [next(tagger.tag_ids([s])).tolist() for s in sents]
+    alone = [tagger.tag_ids([s])[0].tolist() for s in sents]
     reversed_ = [ids.tolist() for ids in tagger.tag_ids(sents[::-1])][::-1]
     assert together == alone == reversed_
+
+
+def test_ner_decoding_in_groups_changes_nothing(monkeypatch):
+    """The CRF decodes up to DECODE_TOKENS at once; smaller groups give the same paths."""
+    sents = [s for s in pathological() if s] + sentences(docs())[:60]
+    tagger = models.fast_ner()
+    whole = [ids.tolist() for ids in tagger.tag_ids(sents)]
+    monkeypatch.setattr(fasttag, "DECODE_TOKENS", 40)
+    assert [ids.tolist() for ids in tagger.tag_ids(sents)] == whole
 
 
 def test_chunks_cover_the_sentences_in_order_within_the_bound():
