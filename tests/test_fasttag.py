@@ -154,7 +154,7 @@ def test_ner_same_spans_as_slovnet():
     runs += [" ".join(words) for words in pathological()]
     ref, got = slovnet_spans(runs), tag(runs)
     tokens = sum(len(list(segment.tokenize(text))) for text in runs)
-    assert sum(map(len, ref)) > 300  # real names were found
+    assert sum(map(len, ref)) > (300 if NEREL_DEV.is_dir() else 50)  # real names were found
     differing = sum(len(set(a) ^ set(b)) for a, b in zip(ref, got))
     assert differing < MAX_FLIPS * tokens, f"{differing} spans differ over {tokens} tokens"
 
