@@ -172,18 +172,22 @@ class FastTagger:
 
     def tag_ids(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The tag id of every token, one array per sentence. The scores are made a chunk
-        at a time; the CRF decodes many chunks at once, as its Python loop runs once per
-        position of the longest sentence, whatever their number."""
-        found: list[np.ndarray] = []
+        at a time; the CRF decodes many sentences at once, as its Python loop runs once per
+        position of the longest, whatever their number: sentences of like lengths, so that
+        the padded arrays stay within DECODE_TOKENS rows."""
         if self.transitions is None:
+            found: list[np.ndarray] = []
             for chunk in chunks(sents):
                 lengths = np.cumsum([len(words) for words in chunk])
                 found.extend(np.split(self.emissions(chunk).argmax(-1), lengths[:-1]))
             return found
-        for group in chunks(sents, DECODE_TOKENS):
-            scores = np.concatenate([self.emissions(chunk) for chunk in chunks(group)])
-            found.extend(viterbi(scores, [len(words) for words in group], self.transitions))
-        return found
+        paths: list[np.ndarray] = [np.zeros(0, dtype=np.int16)] * len(sents)
+        for group in padded_groups([len(words) for words in sents], DECODE_TOKENS):
+            group_sents = [sents[i] for i in group]
+            scores = np.concatenate([self.emissions(chunk) for chunk in chunks(group_sents)])
+            for i, path in zip(group, viterbi(scores, [len(sents[i]) for i in group], self.transitions)):
+                paths[i] = path
+        return paths
 
 
 def chunks(sents: Sequence[Sequence[str]], size: int = CHUNK_TOKENS) -> Iterator[Sequence[Sequence[str]]]:
@@ -196,6 +200,19 @@ def chunks(sents: Sequence[Sequence[str]], size: int = CHUNK_TOKENS) -> Iterator
         tokens += len(words)
     if start < len(sents):
         yield sents[start:]
+
+
+def padded_groups(lengths: list[int], size: int) -> Iterator[list[int]]:
+    """Indexes of sentences by increasing length, grouped so that a group's count times its
+    longest stays within `size` (a longer sentence alone)."""
+    group: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if group and (len(group) + 1) * lengths[i] > size:
+            yield group
+            group = []
+        group.append(i)
+    if group:
+        yield group
 
 
 def viterbi(scores: np.ndarray, lengths: list[int], transitions: np.ndarray) -> list[np.ndarray]:

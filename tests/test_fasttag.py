@@ -120,8 +120,16 @@ def test_ner_decoding_in_groups_changes_nothing(monkeypatch):
     sents = [s for s in pathological() if s] + sentences(docs())[:60]
     tagger = models.fast_ner()
     whole = [ids.tolist() for ids in tagger.tag_ids(sents)]
-    monkeypatch.setattr(fasttag, "DECODE_TOKENS", 40)
+    monkeypatch.setattr(fasttag, "DECODE_TOKENS", 400)
     assert [ids.tolist() for ids in tagger.tag_ids(sents)] == whole
+
+
+def test_padded_groups_are_bounded_and_cover_every_sentence():
+    lengths = [1] * 5000 + [256, 3, 0, 40, 256, 7] * 20
+    groups = list(fasttag.padded_groups(lengths, 4096))
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert all(len(g) * max(lengths[i] for i in g) <= 4096 for g in groups)
+    assert list(fasttag.padded_groups([], 10)) == [] and list(fasttag.padded_groups([9], 4)) == [[0]]
 
 
 def test_chunks_cover_the_sentences_in_order_within_the_bound():
