@@ -1,13 +1,15 @@
 """Benchmark: where the time goes, as ratios measured in one process.
 
-    python bench/bench.py [TEXTS_DIR] [--repeat 5] [--workers-texts DIR ...]
+    python bench/bench.py [TEXTS_DIR] [--repeat 5] [--workers-texts DIR ...] [--workers-repeat 3]
 
 Runs, on the same texts and in the same process, (a) the bare natasha core (segment, morph,
 NER, lemmatize with natasha's MorphVocab where pymorphy2 still imports, no output) and (b) the
-ruextract stages one by one, then the whole `ruextract run` (files in, all tables out); then
-`ruextract run` with 1 and 2 worker processes on a larger set, and the peak memory of a worker.
-Reports medians over the repeats: the machines are shared and noisy, so read the ratios,
-not the seconds.
+ruextract stages one by one, then the whole `ruextract run` (files in, all tables out); the
+two taggers as slovnet's own code runs them (the stages' former path) and as `fasttag` runs
+them, on the same sentences; then `ruextract run` with 1 and 2 worker processes on a larger
+set, in tokens/s per core, and the peak memory of a worker.
+Reports medians over the repeats, alternated: the machines are shared and noisy, so read the
+ratios, not the seconds.
 """
 from __future__ import annotations
 
@@ -71,6 +73,57 @@ def stage_times(paths: list[Path]) -> dict[str, float]:
     return times
 
 
+def tagger_runs(paths: list[Path]) -> dict[str, tuple[int, object]]:
+    """Token count and a no-argument run of each tagger, slovnet's path and fasttag's, on the
+    sentences (morph) and sentence runs (NER) the stages give them; one BLAS thread, as there."""
+    import unicodedata
+
+    from slovnet.markup import BIOMarkup
+
+    from pipeline import ingest, models, segment
+    from pipeline.chunks import map_by_length, sentence_runs, sentences_bounded
+    from pipeline.lemmatize import format_feats, tag_table
+    from pipeline.ner import tag
+    from pipeline.records import Document
+    from pipeline.tokenize import tokenize
+
+    docs = tokenize([doc for doc in ingest.read(paths) if isinstance(doc, Document)])
+    sents = [[unicodedata.normalize("NFC", t.text) for t in sent] for doc in docs for sent in sentences_bounded(doc.tokens)]
+    runs = [doc.text[run[0].start:run[-1].stop] for doc in docs for run in sentence_runs(doc.tokens)]
+    ner_tokens = sum(len(list(segment.tokenize(text))) for text in runs)
+    morph, ner = models.morph_tagger(), models.ner_tagger()
+
+    def slovnet_morph():  # lemmatize's pos and feats before fasttag
+        morph.batch_size = 64
+        with models.one_blas_thread():
+            for markup in map_by_length(morph.map, sents):
+                for tok in markup.tokens:
+                    tok.pos, format_feats(tok.feats), tuple(sorted(tok.feats.items()))
+
+    def fast_morph():
+        table = tag_table()
+        with models.one_blas_thread():
+            for ids in models.fast_morph().tag_ids(sents):
+                for i in ids.tolist():
+                    table[i]
+
+    def slovnet_ner():  # ner's spans before fasttag
+        infer = ner.infer
+
+        def spans(chunk):
+            items = [[t.text for t in segment.tokenize(text)] for text in chunk]
+            preds = infer.decoder(infer.process(infer.encoder(items)))
+            for text, words, pred in zip(chunk, items, preds):
+                yield BIOMarkup.from_tuples(zip(words, pred)).to_span(text)
+
+        with models.one_blas_thread():
+            map_by_length(lambda batch: (s for i in range(0, len(batch), 16) for s in spans(batch[i:i + 16])), runs)
+
+    words = sum(map(len, sents))
+    return {"morph, slovnet": (words, slovnet_morph), "morph, fasttag": (words, fast_morph),
+            "NER, slovnet": (ner_tokens, slovnet_ner), "NER, fasttag": (ner_tokens, lambda: tag(runs))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("texts", nargs="?", default=str(DEFAULT_TEXTS))
@@ -86,28 +139,41 @@ def main() -> None:
     paths = sorted(Path(args.texts).glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
     core, with_lemmas = natasha_core(texts)
-    models.morph_tagger(), models.ner_tagger(), models.analyzer()  # load once, outside the timings
+    models.load()  # once, outside the timings
     core()  # warm caches on both sides before measuring
     stage_times(paths)
+    taggers = tagger_runs(paths)
 
-    core_s, full_s, stages = [], [], []
+    def core_one_thread():
+        with models.one_blas_thread():
+            core()
+
+    core_s, core1_s, full_s, stages = [], [], [], []
+    tagger_s: dict[str, list[float]] = {name: [] for name in taggers}
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.repeat):
             core_s.append(timed(core))
+            core1_s.append(timed(core_one_thread))
             target = tempfile.mkdtemp(dir=out)  # a fresh folder: an existing one would skip unchanged articles
             full_s.append(timed(lambda: run(paths, target, workers=1)))
             stages.append(stage_times(paths))
+            for name, (_, fn) in taggers.items():
+                tagger_s[name].append(timed(fn))
 
-    core_m, full_m = statistics.median(core_s), statistics.median(full_s)
+    core_m, core1_m, full_m = statistics.median(core_s), statistics.median(core1_s), statistics.median(full_s)
     stage_m = {name: statistics.median(s[name] for s in stages) for name in stages[0]}
     total = sum(stage_m.values())
     print(f"{len(paths)} texts, {sum(map(len, texts))} chars, median of {args.repeat} runs")
-    print(f"natasha core (segment+morph+ner{'+lemmatize' if with_lemmas else ''}): {core_m:.2f}s")
+    print(f"natasha core (segment+morph+ner{'+lemmatize' if with_lemmas else ''}): {core_m:.2f}s, "
+          f"on one BLAS thread as ruextract's: {core1_m:.2f}s")
     print(f"ruextract run (files in, all tables out):   {full_m:.2f}s")
-    print(f"throughput ruextract / natasha core: {core_m / full_m:.2f}x")
+    print(f"throughput ruextract / natasha core: {core_m / full_m:.2f}x (one BLAS thread each: {core1_m / full_m:.2f}x)")
     print("share of stage time:")
     for name, seconds in stage_m.items():
         print(f"  {name:15s} {seconds / total:6.1%}  ({seconds:.3f}s)")
+    print("taggers on the stages' sentences, one BLAS thread (tokens/s):")
+    for name, (tokens, _) in taggers.items():
+        print(f"  {name:15s} {tokens / statistics.median(tagger_s[name]):8.0f}")
     workers(args.workers_texts, args.workers_repeat)
 
 
@@ -116,6 +182,8 @@ def workers(folders: list[str], repeat: int) -> None:
     from pipeline.run import run
 
     paths = [p for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+    if not paths or repeat < 1:
+        return
     one, two, peaks = [], [], []
     with tempfile.TemporaryDirectory() as out:
         for i in range(repeat):
@@ -126,8 +194,10 @@ def workers(folders: list[str], repeat: int) -> None:
             peaks.append(result.summary.peak_mb)  # the largest of the two workers
     peak_mb = statistics.median(peaks)
     one_m, two_m = statistics.median(one), statistics.median(two)
+    tokens = result.summary.tokens
     print(f"{len(paths)} texts: 1 worker {one_m:.1f}s, 2 workers {two_m:.1f}s, "
           f"speed-up {one_m / two_m:.2f}x (median of {repeat})")
+    print(f"tokens/s per core: 1 worker {tokens / one_m:.0f}, 2 workers {tokens / two_m / 2:.0f}")
     print(f"peak memory of a worker process: {peak_mb:.0f} MB")
 
 
