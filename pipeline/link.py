@@ -104,6 +104,9 @@ class Surnames:
         surname = fold(ref.last)
         self.full[surname].add(ref)
         self.by_stem[surname[:-1]].add(surname)
+        *before, final = surname.split(" ")
+        if before and final[:1].isalpha():
+            self.full[final].add(ref)  # `Кейта` alone after `Ибрахим Бубакар Кейта`
 
     def fits(self, surname: str) -> set[Ref]:
         """The full names with this surname, allowing for a nominative guessed differently
@@ -112,7 +115,7 @@ class Surnames:
         word = fold(surname)
         if word in self.full:
             return self.full[word]
-        if len(word) < 5 or models.analyzer().word_is_known(word):
+        if len(word) < 5 or known_as(word, "Surn"):
             return set()  # a known surname has a known nominative: `Иванова` is not `Иванов`
         near = {last for last in self.by_stem.get(word, ()) if len(last) >= 5}  # one letter more
         if len(word) > 5 and word[:-1] in self.full:

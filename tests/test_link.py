@@ -34,6 +34,19 @@ def test_a_surname_or_an_initial_takes_the_full_name_of_its_article():
     assert keys["a"] == ["dzhonson-boris"] * 3 + ["mei-tereza"]
 
 
+def test_a_bare_surname_is_the_last_word_of_a_surname_of_several():
+    keys = link({"a": [("Амаду", "Тумани Туре"), ("", "Туре")]})
+    assert keys["a"] == ["tumani-ture-amadu"] * 2
+
+
+def test_a_nominative_guessed_as_a_common_noun_still_fits_the_surname():
+    # `Магноли` declines nowhere, `Магнолии` was read as the noun `магнолия`: one letter more, not a surname
+    keys = link({"a": [("Рикардо", "Магноли"), ("", "Магнолия")]})
+    assert keys["a"] == ["magnoli-rikardo"] * 2
+    keys = link({"a": [("Пётр", "Иванов"), ("", "Иванова")]})  # a surname of the dictionary: another person
+    assert keys["a"] == ["ivanov-petr", "ivanova"]
+
+
 def test_a_bare_surname_joins_the_one_person_of_the_batch_with_it():
     keys = link({"a": [("Дональд", "Трамп")], "b": [("", "Трамп")], "c": [("Д.", "Трамп")]})
     assert keys == {"a": ["tramp-donald"], "b": ["tramp-donald"], "c": ["tramp-donald"]}
