@@ -15,24 +15,31 @@ from threadpoolctl import threadpool_limits
 
 
 @lru_cache(maxsize=None)
-def embedding():
-    from natasha import NewsEmbedding
+def taggers():
+    """natasha's morph and NER taggers, on one navec embedding that is not kept.
 
-    return NewsEmbedding()
+    The taggers hold navec's arrays; navec's own vocabulary (60 MB of Python strings and a
+    dict) is not needed once they are loaded, and the NER tagger takes the morph tagger's
+    word and shape vocabularies when they are equal (natasha ships equal ones: 24 MB more).
+    A worker's memory is what limits the number of workers."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger
+
+    embedding = NewsEmbedding()
+    morph, ner = NewsMorphTagger(embedding), NewsNERTagger(embedding)
+    ours, theirs = morph.infer.encoder, ner.infer.encoder
+    if theirs.words_vocab.items == ours.words_vocab.items:
+        theirs.words_vocab = ours.words_vocab
+    if theirs.shapes_vocab.items == ours.shapes_vocab.items:
+        theirs.shapes_vocab = ours.shapes_vocab
+    return morph, ner
 
 
-@lru_cache(maxsize=None)
 def morph_tagger():
-    from natasha import NewsMorphTagger
-
-    return NewsMorphTagger(embedding())
+    return taggers()[0]
 
 
-@lru_cache(maxsize=None)
 def ner_tagger():
-    from natasha import NewsNERTagger
-
-    return NewsNERTagger(embedding())
+    return taggers()[1]
 
 
 @lru_cache(maxsize=None)
