@@ -139,13 +139,12 @@ class FastTagger:
         distinct, which = np.unique(codes, return_inverse=True)
         which = which.reshape(-1) * 3
         products = np.matmul(self.embed(distinct), self.first).reshape(len(distinct) * 3, -1)
-        first = self.layers[0]
         x = np.empty((rows, products.shape[1]), dtype=products.dtype)
         inner = x[1:-1]
         products.take(which[:-2], axis=0, out=inner)
         inner += products.take(which[1:-1] + 1, axis=0)
         inner += products.take(which[2:] + 2, axis=0)
-        self.activate(x, first, separators)
+        self.activate(x, self.layers[0], separators)
         for layer in self.layers[1:]:
             # rows (t-1, t, t+1) of each inner row, channel-major as slovnet's windows are
             windows = np.empty((rows - 2, x.shape[1], 3), dtype=x.dtype)
