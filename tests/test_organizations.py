@@ -63,6 +63,12 @@ def test_a_bracket_after_an_abbreviation_or_in_latin_letters_names_the_same_body
     assert found["Union pour la République"] == found["Союз за республику"]
 
 
+def test_a_bracket_after_a_part_of_a_longer_name_defines_nothing():
+    # the span found is `ООН`, part of `Детский фонд ООН`: UNICEF is not the UN
+    found = keys_by_text("По данным Детского фонда ООН (UNICEF), число школ выросло. В ООН это подтвердили.")
+    assert found["UNICEF"] != found["ООН"]
+
+
 def test_different_organizations_get_different_keys():
     found = orgs("Сбербанк и ВТБ снизили ставки, а Минфин промолчал.")
     keys = {o.text: o.org_id for o in found}

@@ -164,10 +164,10 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
         closed = doc.text[b.stop:b.stop + 1] == ")"
         if closed and len(b.text) < len(a.text):
             out.setdefault(fold(b.text), a)
-        elif closed and is_abbreviation(a.text):
-            out.setdefault(fold(a.text), b)
-        elif latin_letters(b.text) and not latin_letters(a.text):
-            out.setdefault(fold(b.text), a)
+        elif closed and is_abbreviation(a.text) and " " in b.text.strip():
+            out.setdefault(fold(a.text), b)  # a name of words, not another abbreviation: `ООН (UNICEF)`
+        elif latin_letters(b.text) and not latin_letters(a.text) and not is_abbreviation(a.text):
+            out.setdefault(fold(b.text), a)  # not after `ООН`: `Детский фонд ООН (UNICEF)` names more than it
     return out
 
 
