@@ -107,12 +107,13 @@ def dask(batches: Iterator[list[Item]], work: Work, workers: int,
 
     Submitted lazily, two per worker thread in flight; articles from files the workers can
     read are sent as paths (see `ingest.detach`), others as texts."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
+    cluster = None if scheduler else local_cluster(workers)
     client = Client(scheduler or cluster)
     try:
+        if cluster is not None:
+            client.wait_for_workers(workers, timeout=120)
         threads = sum(client.nthreads().values()) or workers
         ship = shipper(client)
         flying = as_completed()
@@ -148,6 +149,21 @@ def dask(batches: Iterator[list[Item]], work: Work, workers: int,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def local_cluster(workers: int):
+    """A scheduler and `workers` single-thread workers on this machine, each in a process of
+    its own: a `LocalCluster` runs its scheduler inside the client, whose task bookkeeping
+    then grew with the corpus (the client's peak 1.04x at 4x the articles, 1.17x at 16x;
+    1.02x at 16x with the scheduler apart). `SubprocessCluster` is marked experimental by
+    Dask, so `LocalCluster` stays where it cannot start (Windows)."""
+    from dask.distributed import LocalCluster
+    try:
+        from distributed.deploy.subprocess import SubprocessCluster
+
+        return SubprocessCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+    except (ImportError, RuntimeError):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
 def shipper(client) -> Callable[[Item], Item]:
