@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
-from slugify import slugify
 
 from . import models
 from .rows import columns
+from .slugs import slugify
 
 MIN_FUZZY = 4  # letters (of the slug) a name needs before a one-letter difference is a spelling variant
 

@@ -14,10 +14,9 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
-from slugify import slugify
-
 from .. import datafiles, models
 from ..records import Country, Document, Mention, Organization
+from ..slugs import slugify
 
 QUOTES_RE = re.compile(r"[«»\"„“”'’`]")
 SPACES_RE = re.compile(r"\s+")

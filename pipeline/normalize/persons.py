@@ -10,10 +10,9 @@ in the whole output folder — is made from these parts when the tables are writ
 """
 from __future__ import annotations
 
-from slugify import slugify
-
 from ..names import article_names
 from ..records import Document, Person
+from ..slugs import slugify
 
 
 def persons_of(doc: Document) -> list[Person]:
