@@ -110,18 +110,32 @@ def words_value(lemmas: list[str]) -> float | None:
     return value if used == len(words) else None
 
 
+@lru_cache(maxsize=1)
+def stem_table() -> tuple[dict[str, float], tuple[int, ...]]:
+    """The stems by their text and their lengths, longest first: a word's stem is looked up
+    by its prefixes, not found by trying every stem on it."""
+    table: dict[str, float] = {}
+    for stem, v in stems():
+        table.setdefault(stem, v)
+    return table, tuple(sorted({len(stem) for stem in table}, reverse=True))
+
+
+@lru_cache(maxsize=10_000)
 def stem_value(word: str) -> tuple[float | None, str]:
     """The number a compound word starts with and the rest: `двадцатипятилетний` → (25, `летний`)."""
     word = word.lower().replace("ё", "е")
+    table, lengths = stem_table()
     value, last_mag, rest = 0.0, float("inf"), word
     while True:
-        for stem, v in stems():
-            if rest.startswith(stem):
-                mag = 100 if v >= 100 else 10 if v >= 10 else 1
-                if mag >= last_mag:
-                    continue
-                value, last_mag, rest = value + v, mag, rest[len(stem):]
-                break
+        for n in lengths:
+            v = table.get(rest[:n]) if n <= len(rest) else None
+            if v is None:
+                continue
+            mag = 100 if v >= 100 else 10 if v >= 10 else 1
+            if mag >= last_mag:
+                continue
+            value, last_mag, rest = value + v, mag, rest[n:]
+            break
         else:
             break
     return (value if rest != word else None), rest
