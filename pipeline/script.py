@@ -7,8 +7,11 @@ with any other Latin letter (`Twitter-аккаунт`) is a real mix and stays a
 """
 from __future__ import annotations
 
+import re
+
 LOOK_ALIKE = str.maketrans("aceopxyACEHKMOPTXBY", "асеорхуАСЕНКМОРТХВУ")
 LATIN_LOOK_ALIKE = frozenset("aceopxyACEHKMOPTXBY")
+LATIN = re.compile("[A-Za-z]")
 
 
 def is_cyrillic(ch: str) -> bool:
@@ -18,8 +21,8 @@ def is_cyrillic(ch: str) -> bool:
 def cyrillic_look_alikes(word: str) -> str:
     """`word` with its Latin look-alike letters in Cyrillic, in each hyphenated part that is a
     Cyrillic word typed so (`Мocква-Cити`, but `Mac-овский` keeps its `Mac`)."""
-    if word.isascii():
-        return word
+    if word.isascii() or not LATIN.search(word):
+        return word  # the common cases, checked at C speed: every lemma lookup passes here
     return "-".join(map(cyrillic_part, word.split("-")))
 
 
