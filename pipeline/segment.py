@@ -25,10 +25,11 @@ SHORT = BULLET_SIZE + 1  # longer than any bullet or smile: past it, only the le
 class Buffer:
     """The chunk being built, as pieces, and its last SHORT characters for the rules."""
 
+    __slots__ = ("pieces", "tail")
+
     def __init__(self, first: str):
-        self.pieces: list[str] = []
-        self.tail = ""  # the whole buffer while it is short
-        self.add(first)
+        self.pieces: list[str] = [first] if first else []
+        self.tail = first[-SHORT:]  # the whole buffer while it is short
 
     def add(self, *parts: str) -> None:
         for part in parts:
