@@ -25,15 +25,12 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import models
+from .names import dictionary_roles, fold
 from .rows import columns
+from .script import has_latin
 from .slugs import slugify
 
 MIN_FUZZY = 4  # letters (of the slug) a name needs before a one-letter difference is a spelling variant
-
-
-def fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
 
 
 @lru_cache(maxsize=200_000)
@@ -50,14 +47,10 @@ def is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1
 
 
-@lru_cache(maxsize=100_000)
 def known_as(word: str, role: str) -> bool:
     """The dictionary knows the word as a first name (Name) or surname (Surn): its spelling
     is fixed, so a one-letter difference is another name (`Мария`/`Марина`)."""
-    word = fold(word)
-    if not models.analyzer().word_is_known(word):
-        return False
-    return any(role in p.tag.grammemes for p in models.parse(word))
+    return role in dictionary_roles(fold(word))
 
 
 def variants(a: str, b: str, role: str) -> bool:
@@ -124,7 +117,7 @@ class Surnames:
 
 
 def latin(ref: Ref) -> bool:
-    return any("a" <= ch <= "z" for ch in fold(ref.first + ref.last))
+    return has_latin(ref.first + ref.last)
 
 
 def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[tuple[Ref, Ref]]:

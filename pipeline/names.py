@@ -94,15 +94,19 @@ def fold(text: str) -> str:
 
 # --- the dictionary ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=10_000)
 def roles_of(word: str) -> frozenset[str]:
-    """Name, Patr and Surn that some dictionary parse of the word carries."""
+    """Name, Patr and Surn that some dictionary parse of the word, capitalized, carries."""
     if len(word) < 2 or not word[:1].isupper():
         return frozenset()
-    word = fold(word)
-    if not models.analyzer().word_is_known(word):
+    return dictionary_roles(fold(word))
+
+
+@lru_cache(maxsize=10_000)
+def dictionary_roles(folded: str) -> frozenset[str]:
+    """Name, Patr and Surn of a folded word in the dictionary, whatever its case as written."""
+    if not models.analyzer().word_is_known(folded):
         return frozenset()  # guesses from the ending are not worth a role
-    return frozenset(r for p in models.parse(word) for r in ROLES if r in p.tag.grammemes)
+    return frozenset(r for p in models.parse(folded) for r in ROLES if r in p.tag.grammemes)
 
 
 def role_of(word: str) -> str:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 
-LOOK_ALIKE = str.maketrans("aceopxyACEHKMOPTXBY", "асеорхуАСЕНКМОРТХВУ")
-LATIN_LOOK_ALIKE = frozenset("aceopxyACEHKMOPTXBY")
+LATIN_LETTERS, CYRILLIC_LETTERS = "aceopxyACEHKMOPTXBY", "асеорхуАСЕНКМОРТХВУ"  # look-alikes, pair by pair
+LOOK_ALIKE = str.maketrans(LATIN_LETTERS, CYRILLIC_LETTERS)
+LATIN_LOOK_ALIKE = frozenset(LATIN_LETTERS)
 LATIN = re.compile("[A-Za-z]")
+
+
+def has_latin(text: str) -> bool:
+    return LATIN.search(text) is not None
 
 
 def is_cyrillic(ch: str) -> bool:
@@ -21,7 +26,7 @@ def is_cyrillic(ch: str) -> bool:
 def cyrillic_look_alikes(word: str) -> str:
     """`word` with its Latin look-alike letters in Cyrillic, in each hyphenated part that is a
     Cyrillic word typed so (`Мocква-Cити`, but `Mac-овский` keeps its `Mac`)."""
-    if word.isascii() or not LATIN.search(word):
+    if word.isascii() or not has_latin(word):
         return word  # the common cases, checked at C speed: every lemma lookup passes here
     return "-".join(map(cyrillic_part, word.split("-")))
 

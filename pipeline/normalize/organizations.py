@@ -15,7 +15,8 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from .. import datafiles, models
-from ..records import Country, Document, Mention, Organization
+from ..records import Country, Document, Mention, Organization, Token
+from ..script import has_latin
 from ..slugs import slugify
 
 QUOTES_RE = re.compile(r"[«»\"„“”'’`]")
@@ -165,17 +166,13 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
             out.setdefault(fold(b.text), a)
         elif closed and is_abbreviation(a.text) and " " in b.text.strip():
             out.setdefault(fold(a.text), b)  # a name of words, not another abbreviation: `ООН (UNICEF)`
-        elif latin_letters(b.text) and not latin_letters(a.text) and not is_abbreviation(a.text):
+        elif has_latin(b.text) and not has_latin(a.text) and not is_abbreviation(a.text):
             out.setdefault(fold(b.text), a)  # not after `ООН`: `Детский фонд ООН (UNICEF)` names more than it
     return out
 
 
 def is_abbreviation(text: str) -> bool:
     return 2 <= len(text) <= 8 and text.isupper() and " " not in text
-
-
-def latin_letters(text: str) -> bool:
-    return any("a" <= ch <= "z" for ch in text.lower())
 
 
 @lru_cache(maxsize=1)
@@ -194,8 +191,8 @@ def short_reference(doc: Document, m: Mention) -> str:
     tokens = [t for t in doc.tokens_in(m.start, m.stop) if any(ch.isalpha() for ch in t.text)]
     if len(tokens) != 1 or not tokens[0].text[:1].isupper() or tokens[0].text.isupper():
         return ""
-    i = bisect_left(doc.tokens, tokens[0].start, key=lambda t: t.start)
-    if i == 0 or doc.tokens[i - 1].sent_id != tokens[0].sent_id or doc.tokens[i - 1].text in ".!?«\"":
+    before = token_before(doc, tokens[0].start)
+    if before is None or before.text in ".!?«\"":
         return ""
     lemma = fold(tokens[0].lemma or tokens[0].text)
     return lemma if lemma in dependent_heads() else ""
@@ -240,9 +237,12 @@ def countries_in(doc: Document, orgs: list[Mention]) -> list[list[Country]]:
     return out
 
 
-def starts_sentence(doc: Document, offset: int) -> bool:
+def token_before(doc: Document, offset: int) -> Token | None:
+    """The token before the one at `offset`, in its sentence; None at a sentence's start."""
     i = bisect_left(doc.tokens, offset, key=lambda t: t.start)
-    return i == 0 or i >= len(doc.tokens) or doc.tokens[i - 1].sent_id != doc.tokens[i].sent_id
+    if i == 0 or i >= len(doc.tokens) or doc.tokens[i - 1].sent_id != doc.tokens[i].sent_id:
+        return None
+    return doc.tokens[i - 1]
 
 
 def country_lemmas(country: Country) -> list[str]:
@@ -268,7 +268,7 @@ def canonical_lemmas(doc: Document, m: Mention, inside: list[Country]) -> str:
         words.append(fold(tok.lemma or tok.text))
     first = inside[0] if inside else None
     opening = first is not None and first.form == "adjective" and first.start == m.start and len(words) > 1
-    if opening and not (first.text[:1].isupper() and not starts_sentence(doc, first.start)):
+    if opening and not (first.text[:1].isupper() and token_before(doc, first.start) is not None):
         # (a capital mid-sentence is part of a proper name: `Российская академия наук`)
         words = words[1:] + country_lemmas(first)
     return " ".join(words) or fold(m.text)
