@@ -30,6 +30,16 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def map_by_length(tag, items):
+    """slovnet's path as the stages ran it before `fasttag`: `tag` over the items in order of
+    length (its batches pad to their longest), results back in the items' order."""
+    order = sorted(range(len(items)), key=lambda i: len(items[i]))
+    results: list = [None] * len(items)
+    for i, result in zip(order, tag([items[i] for i in order])):
+        results[i] = result
+    return results
+
+
 def natasha_core(texts: list[str]):
     from natasha import Doc, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
@@ -81,7 +91,7 @@ def tagger_runs(paths: list[Path]) -> dict[str, tuple[int, object]]:
     from slovnet.markup import BIOMarkup
 
     from pipeline import ingest, models, segment
-    from pipeline.chunks import map_by_length, sentence_runs, sentences_bounded
+    from pipeline.chunks import sentence_runs, sentences_bounded
     from pipeline.lemmatize import format_feats, tag_table
     from pipeline.ner import tag
     from pipeline.records import Document

@@ -6,14 +6,11 @@ bounded length instead; a sentence longer than the bound is cut into windows.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Iterator
 
 from .records import Token
 
 MAX_TOKENS = 256
-In = TypeVar("In")
-Out = TypeVar("Out")
 
 
 def sentences_bounded(tokens: list[Token], max_tokens: int = MAX_TOKENS) -> Iterator[list[Token]]:
@@ -38,15 +35,3 @@ def sentence_runs(tokens: list[Token], max_tokens: int = MAX_TOKENS) -> Iterator
         run.extend(piece)
     if run:
         yield run
-
-
-def map_by_length(tag: Callable[[list[In]], Iterator[Out]], items: Sequence[In]) -> list[Out]:
-    """`tag` over items in order of length, results back in the items' order.
-
-    The taggers pad each batch to its longest input; batches of like lengths pad little
-    (a third less tagging time on news)."""
-    order = sorted(range(len(items)), key=lambda i: len(items[i]))
-    results: list = [None] * len(items)
-    for i, result in zip(order, tag([items[i] for i in order])):
-        results[i] = result
-    return results

@@ -115,21 +115,6 @@ def test_dangling_symlink_is_an_error(tmp_path):
     link.symlink_to(tmp_path / "missing.txt")
     items = list(read([link]))
     assert isinstance(items[0], Error) and "no such file" in items[0].error
-
-
-def test_map_by_length_keeps_the_order_of_items():
-    from pipeline.chunks import map_by_length
-
-    seen = []
-
-    def tag(items):
-        seen.extend(items)
-        return (item.upper() for item in items)
-
-    assert map_by_length(tag, ["ccc", "a", "bb"]) == ["CCC", "A", "BB"]
-    assert seen == ["a", "bb", "ccc"]
-
-
 def pathological_articles(n: int) -> dict[str, str]:
     """Texts a scraper keeps: blobs, runs without spaces or punctuation, endless lines."""
     import base64
