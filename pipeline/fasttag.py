@@ -230,8 +230,9 @@ def viterbi(scores: np.ndarray, lengths: list[int], transitions: np.ndarray) -> 
     score = padded[0]
     for i in range(1, longest):
         step = score[:, :, None] + transitions + padded[i][:, None, :]
-        history[i] = step.argmax(-2)
-        score = np.where((i < sizes)[:, None], step.max(-2), score)
+        came = step.argmax(-2)
+        history[i] = came
+        score = np.where((i < sizes)[:, None], np.take_along_axis(step, came[:, None, :], -2)[:, 0], score)
     best = score.argmax(-1)
     path = np.zeros((count, longest), dtype=np.int64)
     rows = np.arange(count)
