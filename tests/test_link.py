@@ -198,6 +198,9 @@ def random_names(n: int, shape: str) -> list[list[tuple]]:
 @pytest.mark.parametrize("shape", ["one surname, many first names", "one article, many people", "many articles"])
 def test_linking_cost_is_linear_in_the_names(shape):
     small, large = random_names(400, shape), random_names(1600, shape)
-    times = [(linking_time(small), linking_time(large)) for _ in range(7)]  # alternated: noise hits both
-    ratio = min(t for _, t in times) / min(t for t, _ in times)
+    for _ in range(3):  # a ratio over the limit is measured again: linear lands near 4.5, quadratic near 16
+        times = [(linking_time(small), linking_time(large)) for _ in range(7)]  # alternated: noise hits both
+        ratio = min(t for _, t in times) / min(t for t, _ in times)
+        if ratio <= 5:
+            break
     assert ratio <= 5, times
