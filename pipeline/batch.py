@@ -51,8 +51,9 @@ class Summary:
 
 @dataclass
 class BatchResult:
-    """What one batch contributes: rows by table (tuples in column order, cheap to pickle),
-    errors, counts."""
+    """What one batch contributes: each document's rows of each table, packed
+    (`rows.document_parts`); the rows of the errors table; errors; counts."""
+    parts: list[tuple[str, str, bytes]] = field(default_factory=list)  # (table, doc_id, packed rows)
     rows: dict[str, list[tuple]] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
@@ -140,7 +141,7 @@ def process_batch(items: list[Document | Error], stages: Stages | None = None,
 
     Documents may arrive detached (a path instead of the text, see `ingest.detach`) and
     are read here; ingest errors ride along to be written with the batch."""
-    result = BatchResult(rows={name: [] for name in rows.article_tables()})
+    result = BatchResult()
     if doc_timeout:
         models.load()
     docs = []
@@ -151,8 +152,7 @@ def process_batch(items: list[Document | Error], stages: Stages | None = None,
             doc = ingest.attach(item)
             (result.errors.append if isinstance(doc, Error) else docs.append)(doc)
     for doc in process(docs, result.errors, stages, doc_timeout):
-        for name, doc_rows in rows.rows_of(doc).items():
-            result.rows[name].extend(doc_rows)
+        result.parts.extend((table, doc.doc_id, packed) for table, packed in rows.document_parts(doc))
         result.summary.articles += 1
         result.summary.tokens += len(doc.tokens)
         result.summary.entities += len(doc.mentions)

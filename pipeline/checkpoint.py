@@ -4,9 +4,12 @@ A work folder inside the output folder (`.ruextract-work/`) holds one SQLite fil
 finished batch is committed in one transaction: its rows, the documents and errors it
 covers, and its counts. So rows leave memory batch by batch and the parent does not grow
 with the corpus; a run killed at any moment (kill -9, a power cut) loses only the batches
-in flight; and the same command run again skips every committed batch. SQLite sorts the
-rows for the final merge (`merge`) and keeps the run's bookkeeping (which doc_ids were
-read, which articles the output folder held before) out of memory too.
+in flight; and the same command run again skips every committed batch. A document's rows
+of a table are stored as one packed value (`rows.document_parts`), already in contract
+order, so SQLite orders documents for the final merge (`merge`), not rows, and the parent
+inserts a few values per document instead of one per token. SQLite also keeps the run's
+bookkeeping (which doc_ids were read, which articles the output folder held before) out of
+memory.
 """
 from __future__ import annotations
 
@@ -17,10 +20,10 @@ from pathlib import Path
 
 from .batch import BatchResult, Summary
 from .records import Document, Error
-from .rows import article_tables, columns, integer_columns, sort_columns
+from .rows import DOCUMENT_TABLES, article_tables, columns, integer_columns, sort_columns, unpack
 
 WORK_DIR = ".ruextract-work"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: rows packed per document
 
 
 def item_key(item: Document | Error) -> str:
@@ -33,6 +36,11 @@ def item_key(item: Document | Error) -> str:
 def input_of(item: Document | Error) -> str:
     """The input file an item came from (a JSONL record's source names its line too)."""
     return item.source.rsplit(":", 1)[0] if isinstance(item, Document) else item.source
+
+
+def loose_tables() -> list[str]:
+    """Tables whose rows are not grouped by document (errors): stored and sorted row by row."""
+    return [name for name in article_tables() if name not in DOCUMENT_TABLES]
 
 
 class Seen:
@@ -101,7 +109,9 @@ class Checkpoint:
         db.execute("CREATE INDEX items_doc ON items (doc_id)")
         counts = ", ".join(f"{name} INTEGER" for name in Summary.COUNTS)
         db.execute(f"CREATE TABLE batches (seq INTEGER PRIMARY KEY, {counts}, peak_mb REAL)")
-        for name in article_tables():
+        db.execute("CREATE TABLE parts (tbl TEXT NOT NULL, doc_id TEXT NOT NULL, rows BLOB NOT NULL)")
+        db.execute("CREATE INDEX parts_order ON parts (tbl, doc_id)")
+        for name in loose_tables():
             ints = set(integer_columns(name))
             cols = ", ".join(f'"{c}" {"INTEGER" if c in ints else "TEXT"}' for c in columns(name))
             db.execute(f'CREATE TABLE "t_{name}" ({cols})')
@@ -127,6 +137,7 @@ class Checkpoint:
     def commit(self, result: BatchResult, items: Iterable[Document | Error]) -> None:
         """A finished batch: its rows, its items and its counts, all or nothing."""
         with self.db:
+            self.db.executemany("INSERT INTO parts VALUES (?, ?, ?)", result.parts)
             for name, table_rows in result.rows.items():
                 if table_rows:
                     marks = ", ".join("?" * len(columns(name)))
@@ -151,6 +162,11 @@ class Checkpoint:
 
     def rows(self, table: str, chunk: int = 1000) -> Iterator[tuple]:
         """The table's rows in contract order; ties in the order they were made."""
+        if table in DOCUMENT_TABLES:
+            parts = self.db.execute("SELECT rows FROM parts WHERE tbl = ? ORDER BY doc_id, rowid", (table,))
+            for (packed,) in parts:
+                yield from unpack(packed)
+            return
         cols = ", ".join(f'"{c}"' for c in columns(table))
         keys = ", ".join(f'"{c}"' for c in sort_columns(table))
         cursor = self.db.execute(f'SELECT {cols} FROM "t_{table}" ORDER BY {keys}, rowid')

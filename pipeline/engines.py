@@ -32,7 +32,7 @@ def serial(batches: Iterator[list[Item]], work: Work) -> Iterator[tuple[list[Ite
 
 def lost(item: Item, why: str) -> BatchResult:
     """The result of an item whose worker process died or had to be stopped."""
-    result = BatchResult(rows={name: [] for name in rows.article_tables()})
+    result = BatchResult()
     if isinstance(item, Error):
         result.errors.append(item)
     else:

@@ -57,7 +57,7 @@ def full_form(type_: str, row: Sequence, cols: tuple[str, ...]) -> bool:
         return bool(first and last and len(first.rstrip(".")) > 1)
     if type_ == "ORG":
         name = row[cols.index("normal")]
-        return not (" " not in name and sum(ch.isupper() for ch in name) >= 2)  # not an abbreviation
+        return " " in name or sum(map(str.isupper, name)) < 2  # not an abbreviation
     return True
 
 

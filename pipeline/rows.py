@@ -4,6 +4,7 @@ Kept free of pandas, so worker processes stay small; pandas starts at `export`.
 """
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter, itemgetter
@@ -12,6 +13,7 @@ from . import datafiles
 from .records import Document, Error
 
 DOC_TABLES = ("sentences", "tokens", "mentions", "countries", "organizations", "persons", "figures")
+DOCUMENT_TABLES = ("documents", *DOC_TABLES)  # all of a document's rows come at once: kept per document
 CROSS_DOCUMENT = ("entities",)  # made from the other tables of the whole folder, not per article
 
 
@@ -57,20 +59,38 @@ def getter(table: str):
     return attrgetter(*columns(table)[1:])
 
 
-def record_row(table: str, doc_id: str, record) -> tuple:
-    row = (doc_id, *getter(table)(record))
-    if table == "figures":
-        cols = columns(table)
-        row = tuple(plain_number(v) if c in ("value", "value_max") else v for c, v in zip(cols, row))
-    return row
+def record_rows(table: str, doc_id: str, records: list) -> list[tuple]:
+    get = getter(table)
+    if table != "figures":
+        return [(doc_id, *get(record)) for record in records]
+    numbers = [c in ("value", "value_max") for c in columns(table)]
+    return [tuple(plain_number(v) if number else v for number, v in zip(numbers, (doc_id, *get(record))))
+            for record in records]
 
 
 def rows_of(doc: Document) -> dict[str, list[tuple]]:
     """Every row one document contributes, by table name, as tuples in column order."""
     out = {"documents": [document_row(doc)]}
     for table in DOC_TABLES:
-        out[table] = [record_row(table, doc.doc_id, record) for record in getattr(doc, table)]
+        out[table] = record_rows(table, doc.doc_id, getattr(doc, table))
     return out
+
+
+def pack(table_rows: list[tuple]) -> bytes:
+    """A document's rows of one table as one value: the checkpoint stores and orders
+    documents, not rows, and a worker sends bytes, cheap to pickle."""
+    return pickle.dumps(table_rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(packed: bytes) -> list[tuple]:
+    return pickle.loads(packed)
+
+
+def document_parts(doc: Document) -> list[tuple[str, bytes]]:
+    """(table, packed rows) of every table the document has rows in, each in contract
+    order: put in doc_id order, the parts give the whole table in contract order."""
+    return [(table, pack(sorted(table_rows, key=sort_key(table))))
+            for table, table_rows in rows_of(doc).items() if table_rows]
 
 
 def error_row(error: Error) -> tuple:
@@ -88,6 +108,7 @@ def sort_columns(table: str) -> list[str]:
     return [c for c in ("doc_id", "start", "stop", "sent_id", "token_id", "mention_id", "figure_id") if c in cols]
 
 
+@lru_cache(maxsize=None)
 def sort_key(table: str):
     """The sort key of a row (a tuple in column order) of the table."""
     cols = columns(table)
