@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import make_document
-from pipeline.normalize.organizations import curated_key, fold, slug_key
+from pipeline.normalize.organizations import curated_key, fold, slug_key, initials_of
 from pipeline.run import process
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_2d0fbb24a7f9f838.txt"
@@ -117,3 +117,17 @@ def test_a_short_name_stays_itself_when_the_article_has_two_such_bodies():
 def test_a_lone_generic_body_keeps_its_generic_key():
     keys = keys_by_text("Правительство Мали ввело режим ЧП. Позже правительство отменило его.")
     assert keys["правительство"] != keys["Правительство Мали"]
+
+
+def test_an_abbreviation_listed_in_the_bracket_shares_the_key_if_it_spells_the_initials():
+    keys = keys_by_text("Иск подал Союз свободной прессы (Union of Free Press, UFP). Позже UFP отозвал его.")
+    assert keys["Союз свободной прессы"] == keys["Union of Free Press"] == keys["UFP"], keys
+    keys = keys_by_text("Иск подал Союз свободной прессы (Union of Free Press, НАТО).")
+    assert keys.get("НАТО") != keys["Союз свободной прессы"], keys
+
+
+def test_initials_skip_short_words_but_start_at_the_first():
+    assert initials_of("UFP", "Union of Free Press")
+    assert initials_of("ВОЗ", "Всемирная организация здравоохранения")
+    assert not initials_of("FP", "Union of Free Press")
+    assert not initials_of("UFPX", "Union of Free Press")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .. import datafiles, models
@@ -21,6 +22,7 @@ from ..slugs import slugify
 
 QUOTES_RE = re.compile(r"[«»\"„“”'’`]")
 SPACES_RE = re.compile(r"\s+")
+WORD_RE = re.compile(r"\w+")
 DOMAIN_RE = re.compile(r"\.(ru|com|org|net|рф)$")
 
 
@@ -155,10 +157,11 @@ def slug_key(text: str) -> str:
 
 def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Mention]:
     """Names the text defines by a bracket: folded short or original name → the mention it
-    names. `Полное название (АББР)` and `АББР (Full Name)`, and a Russian name followed by
-    its original in Latin letters, `Объединение за Мали (Rassemblement pour le Mali, RPM)`."""
+    names. `Полное название (АББР)` and `АББР (Full Name)`, a Russian name followed by its
+    original in Latin letters, and an abbreviation listed after it in the same bracket if
+    its letters are the name's initials: `Объединение за Мали (Rassemblement pour le Mali, RPM)`."""
     out = {}
-    for a, b in zip(orgs, orgs[1:]):
+    for i, (a, b) in enumerate(zip(orgs, orgs[1:])):
         if QUOTES_RE.sub("", doc.text[a.stop:b.start]).strip() != "(":
             continue
         closed = doc.text[b.stop:b.stop + 1] == ")"
@@ -168,7 +171,33 @@ def defined_abbreviations(doc: Document, orgs: list[Mention]) -> dict[str, Menti
             out.setdefault(fold(a.text), b)  # a name of words, not another abbreviation: `ООН (UNICEF)`
         elif has_latin(b.text) and not has_latin(a.text) and not is_abbreviation(a.text):
             out.setdefault(fold(b.text), a)  # not after `ООН`: `Детский фонд ООН (UNICEF)` names more than it
+        for c in listed_after(doc, orgs, i + 1):
+            if is_abbreviation(c.text) and (initials_of(c.text, b.text) or initials_of(c.text, a.text)):
+                out.setdefault(fold(c.text), a)
     return out
+
+
+def listed_after(doc: Document, orgs: list[Mention], i: int) -> Iterator[Mention]:
+    """The mentions after `orgs[i]` in the same bracket, each after a comma (bounded: a
+    bracket lists a few names)."""
+    for prev, c in zip(orgs[i:i + 3], orgs[i + 1:i + 4]):
+        if QUOTES_RE.sub("", doc.text[prev.stop:c.start]).strip() not in (",", ";"):
+            return
+        yield c
+
+
+def initials_of(abbr: str, name: str) -> bool:
+    """The abbreviation's letters are initials of the name's words, in order, from its first
+    word; words between may be skipped (`RPM`: Rassemblement pour le Mali)."""
+    letters = abbr.lower()
+    words = WORD_RE.findall(name.lower())
+    if not words or not letters.isalpha() or words[0][0] != letters[0]:
+        return False
+    i = 0
+    for word in words:
+        if i < len(letters) and word[0] == letters[i]:
+            i += 1
+    return i == len(letters)
 
 
 def is_abbreviation(text: str) -> bool:
@@ -293,7 +322,9 @@ def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
     """One key per mention: curated, else shared with an abbreviation defined in this text,
     else the slug of the name's lemmas (a state adjective said as its country)."""
     defined = defined_abbreviations(doc, orgs)
-    abbr_of = {id(full): abbr for abbr, full in defined.items()}
+    abbr_of: dict[int, str] = {}  # the first name a bracket gives a mention: all its names share its key
+    for abbr, full in defined.items():
+        abbr_of.setdefault(id(full), abbr)
     inside = countries_in(doc, orgs)
     keys = []
     for m, countries_ in zip(orgs, inside):
@@ -302,7 +333,7 @@ def keys_of(doc: Document, orgs: list[Mention]) -> list[str]:
         full = defined.get(fold(m.text))
         abbr = abbr_of.get(id(m))
         if not key and full is not None:  # an abbreviation the text spells out
-            key = curated_key(full.normal) or curated_key(token_lemmas(doc, full)) or slug_key(m.text)
+            key = curated_key(full.normal) or curated_key(token_lemmas(doc, full)) or slug_key(abbr_of[id(full)])
         elif not key and abbr is not None:  # a full name the text abbreviates
             key = curated_key(abbr) or slug_key(abbr)
         keys.append(key or slug_key(lemmas))
