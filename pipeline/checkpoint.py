@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from .batch import BatchResult, Summary
@@ -164,9 +165,10 @@ class Checkpoint:
         """The table's rows in contract order; ties in the order they were made."""
         if table in DOCUMENT_TABLES:
             parts = self.db.execute("SELECT rows FROM parts WHERE tbl = ? ORDER BY doc_id, rowid", (table,))
-            for (packed,) in parts:
-                yield from unpack(packed)
-            return
+            return chain.from_iterable(unpack(packed) for (packed,) in parts)
+        return self.loose_rows(table, chunk)
+
+    def loose_rows(self, table: str, chunk: int) -> Iterator[tuple]:
         cols = ", ".join(f'"{c}"' for c in columns(table))
         keys = ", ".join(f'"{c}"' for c in sort_columns(table))
         cursor = self.db.execute(f'SELECT {cols} FROM "t_{table}" ORDER BY {keys}, rowid')

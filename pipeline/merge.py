@@ -125,6 +125,8 @@ def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: boo
     entities = Entities()
     for name in article_tables():
         def merged(name: str = name) -> Iterator[tuple]:
+            if previous_path(out, name, fmt) is None:  # a new table: this run's rows alone
+                return checkpoint.rows(name)
             old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
             return heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
         dates = Dates(previous_rows(out, "documents", fmt))  # written first, so already this run's
