@@ -22,6 +22,7 @@ SOURCES = (("COUNTRY", "countries", "iso2", "name_ru"), ("ORG", "organizations",
 class Entity:
     names: Counter = field(default_factory=Counter)
     full: set[str] = field(default_factory=set)  # names that are the full form (a person's first and last name)
+    written: set[str] = field(default_factory=set)  # names some text writes as they are: nominatives, not guesses
     mentions: int = 0
     documents: int = 0
     last_doc: str | None = None
@@ -29,8 +30,10 @@ class Entity:
     last_published: str = ""
 
     def name(self) -> str:
-        """The fullest form used, the most frequent of those, then the longest."""
-        return min(self.names, key=lambda n: (n not in self.full, -self.names[n], -len(n), n))
+        """The fullest form used, the most frequent of those; on a tie, one a text writes in
+        the nominative (not a guess from other cases: `Фарида Хасан`, not `Фаридий Хасан`),
+        then the longest."""
+        return min(self.names, key=lambda n: (n not in self.full, -self.names[n], n not in self.written, -len(n), n))
 
 
 class Dates:
@@ -76,6 +79,7 @@ class Entities:
         type_, _, key_col, name_col = source
         cols = columns(table)
         doc_i, key_i, name_i = cols.index("doc_id"), cols.index(key_col), cols.index(name_col)
+        text_i = cols.index("text")
         for row in rows:
             yield row
             key, doc_id = row[key_i], row[doc_i]
@@ -86,6 +90,8 @@ class Entities:
             entity.names[name] += 1
             if full_form(type_, row, cols):
                 entity.full.add(name)
+            if row[text_i] == name:
+                entity.written.add(name)
             entity.mentions += 1
             if entity.last_doc != doc_id:
                 entity.last_doc = doc_id

@@ -125,6 +125,18 @@ def test_entities_count_mentions_documents_and_dates():
     assert row == ("PER", "tramp-donald", "Дональд Трамп", "Трамп", 3, 2, "2024-02-11", "2024-03-01")
 
 
+def test_the_entity_name_is_one_a_text_writes_in_the_nominative_over_an_as_common_guess():
+    guessed = [person("a", "Фаридий", "Хасан", 0, 12)]  # `Фариды Хасан` read as a man's name
+    guessed = [r[:3] + ("Фариды Хасан",) + r[4:] for r in guessed]
+    written = person("b", "Фарида", "Хасан", 0, 12)
+    written = written[:3] + ("Фарида Хасан",) + written[4:]
+    rows = [r[:-1] + ("khasan-farida",) for r in (*guessed, written)]
+    entities = Entities()
+    list(entities.watch("persons", rows, Dates([])))
+    (row,) = entities.rows()
+    assert row[2] == "Фарида Хасан" and row[3] == "Фаридий Хасан", row
+
+
 def test_an_incremental_run_keys_earlier_articles_as_one_run_would(tmp_path):
     day1, day2 = tmp_path / "day1", tmp_path / "day2"
     day1.mkdir()
