@@ -16,6 +16,8 @@ from .inflect import nominative_phrase
 from .names import nominative_person
 from .records import Document, Mention
 
+OPENING, CLOSING = "([{", ")]}"
+
 
 @lru_cache(maxsize=1)
 def bio_table() -> tuple[int, list[tuple[str, str | None]]]:
@@ -66,6 +68,17 @@ def tag(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     return spans_of([list(segment.tokenize(text)) for text in texts])
 
 
+def without_stray_brackets(tokens: list) -> list:
+    """The tagger sometimes takes in a bracket that opens or closes outside the name
+    (`(Асии Норин)` tagged `Асии Норин)`): the span goes without it."""
+    texts = [t.text for t in tokens]
+    if texts and texts[-1] in CLOSING and OPENING[CLOSING.index(texts[-1])] not in texts:
+        tokens, texts = tokens[:-1], texts[:-1]
+    if texts and texts[0] in OPENING and CLOSING[OPENING.index(texts[0])] not in texts:
+        tokens = tokens[1:]
+    return tokens
+
+
 def ner(docs: list[Document]) -> list[Document]:
     """Tag bounded runs of sentences from every document of the batch in one stream, on the
     tokens the tokenize stage made (tokenizing the runs again cost a third of the stage; razdel
@@ -77,9 +90,10 @@ def ner(docs: list[Document]) -> list[Document]:
         doc.mentions = []
     for (doc, _), spans in zip(runs, found):
         for start, stop, kind in spans:
-            tokens = doc.tokens_in(start, stop)
+            tokens = without_stray_brackets(doc.tokens_in(start, stop))
             if not tokens:
                 continue
+            start, stop = tokens[0].start, tokens[-1].stop
             doc.mentions.append(Mention(
                 mention_id=len(doc.mentions), sent_id=tokens[0].sent_id,
                 start=start, stop=stop, text=doc.text[start:stop], type=kind,

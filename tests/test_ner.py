@@ -29,3 +29,19 @@ def test_hyphenated_names_keep_their_capitals():
     doc = analyse("Выставка прошла в Куала-Лумпуре и в Нью-Дели.")
     normals = {m.text: m.normal for m in doc.mentions if m.type == "LOC"}
     assert normals["Куала-Лумпуре"] == "Куала-Лумпур"
+
+
+def test_a_bracket_that_closes_or_opens_outside_the_span_is_left_out():
+    from collections import namedtuple
+
+    from pipeline.ner import without_stray_brackets
+
+    Tok = namedtuple("Tok", "text start stop")
+
+    def texts(words: list[str]) -> list[str]:
+        return [t.text for t in without_stray_brackets([Tok(w, 0, 0) for w in words])]
+
+    assert texts(["Марии", "Кено", ")"]) == ["Марии", "Кено"]
+    assert texts(["(", "Марии", "Кено"]) == ["Марии", "Кено"]
+    assert texts(["Театр", "(", "Ромэн", ")"]) == ["Театр", "(", "Ромэн", ")"]
+    assert texts([")"]) == []
