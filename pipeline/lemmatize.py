@@ -49,7 +49,10 @@ def similarity(pos: str, feats: dict[str, str], parse) -> int:
 STRESS_MARKS = dict.fromkeys(map(ord, "\u0300\u0301"))  # dictionaries and UD lemmas carry no stress
 
 
+@lru_cache(maxsize=2**14)
 def normal_word(word: str) -> str:
+    """The form the dictionary looks words up in; cached, as each token's word and lemma are
+    asked for again by countries and inflect."""
     return cyrillic_look_alikes(word).lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
