@@ -30,8 +30,10 @@ def oc_ud() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     return data["pos"], {oc: (key, value) for oc, key, value in data["feats"]}
 
 
+@lru_cache(maxsize=2**13)
 def ud_of(tag) -> tuple[str, dict[str, str]]:
-    """UD pos and feats of a pymorphy3 tag."""
+    """UD pos and feats of a pymorphy3 tag (not to be mutated: cached per tag, as every parse
+    of every word asks and the dictionary has only some 5,500 tags)."""
     pos_map, feat_map = oc_ud()
     pos = "DET" if "Apro" in tag else pos_map.get(tag.POS or "", "X")
     feats = dict(feat_map[g] for g in tag.grammemes if g in feat_map)
@@ -47,7 +49,10 @@ def similarity(pos: str, feats: dict[str, str], parse) -> int:
 STRESS_MARKS = dict.fromkeys(map(ord, "\u0300\u0301"))  # dictionaries and UD lemmas carry no stress
 
 
+@lru_cache(maxsize=2**14)
 def normal_word(word: str) -> str:
+    """The form the dictionary looks words up in; cached, as each token's word and lemma are
+    asked for again by countries and inflect."""
     return cyrillic_look_alikes(word).lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
@@ -63,7 +68,8 @@ def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
     if not parses:
         return word.lower()
     feats_d = dict(feats)
-    best = max(parses, key=lambda p: similarity(pos, feats_d, p))  # max keeps the first (likeliest) on ties
+    deciding = {k: v for k, v in feats if k in DECIDING}  # what similarity compares, filtered once
+    best = max(parses, key=lambda p: similarity(pos, deciding, p))  # max keeps the first (likeliest) on ties
     lemma = best.normal_form
     if pos == "PROPN" and not best.is_known and feats_d.get("Case") == "Nom":
         lemma = word  # an unknown name in the nominative is its own lemma; pymorphy3 would guess

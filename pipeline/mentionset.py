@@ -6,10 +6,15 @@ with, drops some and appends one: on a list that is quadratic (a line of `ООН
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import astuple
+from dataclasses import fields
+from operator import attrgetter
 
 from .records import Mention
 from .spans import SpanSet
+
+# The fields dataclass equality compares, as a flat tuple: Mention holds only scalars, so this
+# is `astuple` without its recursive deep copy (a tenth of the cost per mention).
+value_of = attrgetter(*(f.name for f in fields(Mention)))
 
 
 class MentionSet:
@@ -29,7 +34,7 @@ class MentionSet:
         self.alive[self.serial] = m
         self.spans.add(m.start, m.stop, self.serial)
         self.counts[(m.start, m.stop)] += 1
-        self.by_value.setdefault(astuple(m), set()).add(self.serial)
+        self.by_value.setdefault(value_of(m), set()).add(self.serial)
 
     def has_span(self, start: int, stop: int) -> bool:
         return self.counts[(start, stop)] > 0
@@ -40,7 +45,7 @@ class MentionSet:
 
     def remove_equal(self, m: Mention) -> None:
         """Drop every mention equal to `m` (dataclass equality, as `x not in list` tests it)."""
-        for k in self.by_value.pop(astuple(m), set()):
+        for k in self.by_value.pop(value_of(m), set()):
             old = self.alive.pop(k)
             self.spans.discard(old.start, old.stop, k)
             self.counts[(old.start, old.stop)] -= 1

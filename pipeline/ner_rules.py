@@ -302,10 +302,14 @@ def word_keys(tok: Token) -> tuple[str, str]:
 
 def curated_phrase(toks: list[Token], h: int) -> int:
     """Index after a curated name of several words starting at token h, or 0."""
+    aliases = multi_word_aliases()
+    firsts = [first for first in word_keys(toks[h]) if first in aliases]
+    if not firsts:
+        return 0  # most capitalized words begin no curated name: the next words are not laid out
     at = [i for i in range(h, min(h + 7, len(toks))) if any(ch.isalnum() for ch in toks[i].text)]
     words = [toks[i] for i in at]
-    for first in word_keys(toks[h]):
-        for key in multi_word_aliases().get(first, ()):
+    for first in firsts:
+        for key in aliases[first]:
             if len(words) >= len(key) and all(k in word_keys(t) for k, t in zip(key, words)):
                 return at[len(key) - 1] + 1
     return 0

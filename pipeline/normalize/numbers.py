@@ -111,20 +111,24 @@ def words_value(lemmas: list[str]) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def stem_table() -> tuple[dict[str, float], tuple[int, ...]]:
+def stem_table() -> tuple[dict[str, float], tuple[int, ...], frozenset[str]]:
     """The stems by their text and their lengths, longest first: a word's stem is looked up
-    by its prefixes, not found by trying every stem on it."""
+    by its prefixes, not found by trying every stem on it. And the stems' beginnings (as long
+    as the shortest stem): most words begin with none, which one look-up tells."""
     table: dict[str, float] = {}
     for stem, v in stems():
         table.setdefault(stem, v)
-    return table, tuple(sorted({len(stem) for stem in table}, reverse=True))
+    lengths = tuple(sorted({len(stem) for stem in table}, reverse=True))
+    return table, lengths, frozenset(stem[:lengths[-1]] for stem in table)
 
 
 @lru_cache(maxsize=10_000)
 def stem_value(word: str) -> tuple[float | None, str]:
     """The number a compound word starts with and the rest: `двадцатипятилетний` → (25, `летний`)."""
     word = word.lower().replace("ё", "е")
-    table, lengths = stem_table()
+    table, lengths, beginnings = stem_table()
+    if word[:lengths[-1]] not in beginnings:
+        return None, word
     value, last_mag, rest = 0.0, float("inf"), word
     while True:
         for n in lengths:
