@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from tqdm import tqdm
 
-from . import info, ingest, report, show
+from . import commands, info, ingest
 from .batch import BATCH_SIZE, DOC_TIMEOUT
 from .run import PARALLEL_BATCH_SIZE, default_workers, run
 
@@ -22,7 +22,7 @@ def package_version() -> str:
 
 # Further subcommands: functions that add a subparser to `sub` and set its `handler`.
 COMMANDS: list = []
-COMMANDS += [report.add_command, show.add_command, info.add_command]
+COMMANDS += [commands.add_report, commands.add_show, info.add_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,11 +21,11 @@ from markupsafe import Markup
 
 from . import highlight
 from .api import load
+from .commands import MAX_ARTICLES
 from .rows import plain_number
 
 TOP_N = 15
 LABEL_CHARS = 36
-MAX_ARTICLES = 300
 MAX_FIGURES = 5000
 FIGURE_COLUMNS = ("text", "kind", "value", "value_max", "unit", "currency", "qualifier")
 # One colour per highlight kind, shared by the legend, the marks and the charts.
@@ -263,15 +263,3 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = write_report(out_dir, args.output, args.max_articles)
     print(f"report -> {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
-
-
-def add_command(sub) -> None:
-    p = sub.add_parser("report", help="write a self-contained HTML report of an output folder",
-                       description="Write OUT_DIR/report.html: batch summary, charts of the most mentioned "
-                                   "countries, organizations and people, a sortable table of figures and every "
-                                   "article with its entities highlighted. One file, works offline.")
-    p.add_argument("out_dir", metavar="OUT_DIR", help="an output folder of `ruextract run`")
-    p.add_argument("--output", "-o", help="where to write the page (default: OUT_DIR/report.html)")
-    p.add_argument("--max-articles", type=int, default=MAX_ARTICLES,
-                   help=f"articles shown in full (default {MAX_ARTICLES}); the summary and charts cover all")
-    p.set_defaults(handler=cmd_report)

@@ -146,15 +146,3 @@ def cmd_show(args: argparse.Namespace) -> int:
     color = {"auto": None, "always": True, "never": False}[args.color]
     console = Console(force_terminal=color, no_color=args.color == "never", highlight=False, soft_wrap=False)
     return 0 if show(out_dir, args.doc_id, console, notes=not args.plain) else 1
-
-
-def add_command(sub) -> None:
-    p = sub.add_parser("show", help="print one article with its entities highlighted",
-                       description="Print one article of an output folder in the terminal, entities and "
-                                   "figures highlighted by kind with their normalized forms, then its tables.")
-    p.add_argument("doc_id", metavar="DOC_ID", help="the article's doc_id")
-    p.add_argument("--out", "-o", default="outputs", help="output folder (default: outputs)")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                   help="colours: auto (when printing to a terminal), always or never")
-    p.add_argument("--plain", action="store_true", help="no ⟨normal form⟩ notes after the entities")
-    p.set_defaults(handler=cmd_show)
