@@ -1,13 +1,16 @@
 """Benchmark: where the time goes, as ratios measured in one process.
 
     python bench/bench.py [TEXTS_DIR] [--repeat 5] [--workers-texts DIR ...] [--workers-repeat 3]
+                          [--processes-repeat 3]
 
 Runs, on the same texts and in the same process, (a) the bare natasha core (segment, morph,
 NER, lemmatize with natasha's MorphVocab where pymorphy2 still imports, no output) and (b) the
 ruextract stages one by one, then the whole `ruextract run` (files in, all tables out); the
 two taggers as slovnet's own code runs them (the stages' former path) and as `fasttag` runs
 them, on the same sentences; then `ruextract run` with 1 and 2 worker processes on a larger
-set, in tokens/s per core, and the peak memory of a worker.
+set, in tokens/s per core, and the peak memory of a worker; last, whole-process runs on that
+set, as a user starts them: the natasha core as a script of its own and `ruextract run
+--workers 1` and `--workers 2`, each paying its interpreter, imports and model loads.
 Reports medians over the repeats, alternated: the machines are shared and noisy, so read the
 ratios, not the seconds.
 """
@@ -15,10 +18,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(__file__).resolve().parents[2] / "shared/eval/data"
 DEFAULT_TEXTS = EVAL / "nerel-dev/texts"
 WORKER_TEXTS = [EVAL / "nerel-train/texts", EVAL / "nerel-dev/texts"]
@@ -141,7 +147,13 @@ def main() -> None:
     parser.add_argument("--workers-texts", nargs="*", default=[str(p) for p in WORKER_TEXTS],
                         help="folders for the 1-vs-2 workers run (large enough to amortize start-up)")
     parser.add_argument("--workers-repeat", type=int, default=3)
+    parser.add_argument("--processes-repeat", type=int, default=3,
+                        help="whole-process runs on the --workers-texts folders (0: none)")
+    parser.add_argument("--core", nargs="+", metavar="DIR", help=argparse.SUPPRESS)  # one core run, for those
     args = parser.parse_args()
+    if args.core:
+        natasha_core(texts_of(args.core))[0]()
+        return
 
     from pipeline import models
     from pipeline.run import run
@@ -185,6 +197,37 @@ def main() -> None:
     for name, (tokens, _) in taggers.items():
         print(f"  {name:15s} {tokens / statistics.median(tagger_s[name]):8.0f}")
     workers(args.workers_texts, args.workers_repeat)
+    whole_processes(args.workers_texts, args.processes_repeat)
+
+
+def texts_of(folders: list[str]) -> list[str]:
+    return [p.read_text(encoding="utf-8") for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+
+
+def whole_processes(folders: list[str], repeat: int) -> None:
+    """The natasha core and `ruextract run` with 1 and 2 workers as processes of their own,
+    alternated: what a user waits for, start-up and model loads included."""
+    if not folders or repeat < 1:
+        return
+    commands = {
+        "core": [sys.executable, __file__, "--core", *folders],
+        "run1": [sys.executable, "-m", "pipeline", "run", *folders, "--workers", "1", "--out"],
+        "run2": [sys.executable, "-m", "pipeline", "run", *folders, "--workers", "2", "--out"],
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as out:
+        for i in range(repeat):
+            for name, command in commands.items():
+                target = [str(Path(out) / f"{name}{i}")] if name != "core" else []
+                started = time.perf_counter()
+                done = subprocess.run(command + target, cwd=ROOT, capture_output=True, text=True)
+                if done.returncode:
+                    raise SystemExit(f"{' '.join(command + target)} failed:\n{done.stderr}")
+                seconds[name].append(time.perf_counter() - started)
+    core, one, two = (statistics.median(seconds[name]) for name in commands)
+    print(f"whole processes, median of {repeat}: natasha core {core:.1f}s, "
+          f"ruextract run 1 worker {one:.1f}s, 2 workers {two:.1f}s")
+    print(f"  ruextract 1 worker / natasha core: {core / one:.2f}x; 2 workers / 1 worker: {one / two:.2f}x")
 
 
 def workers(folders: list[str], repeat: int) -> None:
