@@ -7,8 +7,10 @@ No pandas here, to keep worker processes small.
 """
 from __future__ import annotations
 
+import gc
 import resource
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 
 from . import ingest, models, rows
@@ -122,6 +124,22 @@ def process(docs: list[Document], errors: list[Error], stages: Stages | None = N
     return kept
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a batch runs, back on after it: the stages make
+    millions of short-lived objects that reference counting frees and almost no cycles (325
+    unreachable objects in all of NEREL train), yet the collector walked the batch's live
+    records again and again — 10-12% of a run. A batch is bounded, so what cycles it leaves
+    wait only until the next collection, between batches."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def peak_memory_mb() -> float:
     """Peak resident memory of this process. VmHWM, not ru_maxrss: Linux carries ru_maxrss
     across exec, so a worker spawned by a big parent would report the parent's peak."""
@@ -151,12 +169,13 @@ def process_batch(items: list[Document | Error], stages: Stages | None = None,
         else:
             doc = ingest.attach(item)
             (result.errors.append if isinstance(doc, Error) else docs.append)(doc)
-    for doc in process(docs, result.errors, stages, doc_timeout):
-        result.parts.extend((table, doc.doc_id, packed) for table, packed in rows.document_parts(doc))
-        result.summary.articles += 1
-        result.summary.tokens += len(doc.tokens)
-        result.summary.entities += len(doc.mentions)
-        result.summary.figures += len(doc.figures)
+    with collector_paused():
+        for doc in process(docs, result.errors, stages, doc_timeout):
+            result.parts.extend((table, doc.doc_id, packed) for table, packed in rows.document_parts(doc))
+            result.summary.articles += 1
+            result.summary.tokens += len(doc.tokens)
+            result.summary.entities += len(doc.mentions)
+            result.summary.figures += len(doc.figures)
     result.rows["errors"] = [rows.error_row(e) for e in result.errors]
     result.summary.errors = len(result.errors)
     result.summary.peak_mb = peak_memory_mb()

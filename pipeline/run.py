@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from . import engines, info, ingest, merge
-from .batch import BATCH_SIZE, DOC_TIMEOUT, Stages, Summary, batches, process, process_batch  # noqa: F401 (process: the API of a run)
+from .batch import BATCH_SIZE, DOC_TIMEOUT, Stages, Summary, batches, collector_paused, process, process_batch  # noqa: F401 (process: the API of a run)
 from .checkpoint import SCHEMA_VERSION, Checkpoint
 from .engines import default_workers  # noqa: F401 (the CLI's default)
 from .records import Document, Error
@@ -97,7 +97,8 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
             on_error(error)
         tick(result.summary.articles + result.summary.errors)
     checkpoint.flush()
-    merge.write_tables(checkpoint, out, fmt=fmt, excel=excel)
+    with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
+        merge.write_tables(checkpoint, out, fmt=fmt, excel=excel)
     summary = checkpoint.totals()
     checkpoint.remove()
     summary.skipped, summary.resumed = counted.skipped, counted.resumed

@@ -134,3 +134,27 @@ def test_parquet_updates_stream_and_equal_one_run_over_all(tmp_path, full_run, m
     tokens = pq.ParquetFile(out / "tokens.parquet")
     assert tokens.schema_arrow.field("start").type == "int64"
     assert tokens.metadata.num_row_groups == -(-tokens.metadata.num_rows // 10)  # written 10 rows at a time
+
+
+def test_the_cycle_collector_is_off_while_a_batch_runs_and_back_on_after():
+    import gc
+
+    from pipeline.batch import process_batch
+    from pipeline.ingest import make_document
+
+    seen = []
+
+    def stage(docs):
+        seen.append(gc.isenabled())
+        return docs
+
+    text = "Министр прибыл в Казань во вторник."
+    assert gc.isenabled()
+    result = process_batch([make_document("g", "<g>", text, text.encode())], stages=[("probe", stage)])
+    assert seen == [False] and gc.isenabled() and result.summary.articles == 1
+    gc.disable()
+    try:
+        process_batch([make_document("g", "<g>", text, text.encode())], stages=[("probe", stage)])
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
