@@ -83,7 +83,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
 
     if batch_size is None:
         batch_size = PARALLEL_BATCH_SIZE if workers > 1 or engine == "dask" else BATCH_SIZE
-    work = partial(process_batch, stages=stages, doc_timeout=doc_timeout)
+    work = partial(process_batch, stages=stages, doc_timeout=doc_timeout, sweep=True)
     chunks = batches(todo(ingest.read(paths, max_mb, seen=checkpoint.seen)), batch_size)
     if engine == "dask":
         results = engines.dask(chunks, work, workers, scheduler)

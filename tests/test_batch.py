@@ -158,3 +158,31 @@ def test_the_cycle_collector_is_off_while_a_batch_runs_and_back_on_after():
         assert not gc.isenabled()  # a caller's own choice is left as it was
     finally:
         gc.enable()
+
+
+def test_the_sweeper_freezes_what_a_batch_leaves_and_frees_its_cycles_every_few_batches():
+    import gc
+    import weakref
+
+    from pipeline.batch import Sweeper, collector_paused
+
+    class Node:
+        pass
+
+    def batch_leaving_a_cycle() -> weakref.ref:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # unreachable once the batch is done: only the collector frees it
+        return weakref.ref(a)
+
+    sweeper = Sweeper(every=2)
+    try:
+        with collector_paused(sweeper):
+            first = batch_leaving_a_cycle()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.collect()
+        assert first() is not None  # frozen: no collection walks it
+        with collector_paused(sweeper):
+            pass
+        assert first() is None  # the second batch's sweep freed it
+    finally:
+        gc.unfreeze()
