@@ -16,9 +16,8 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from .rows import columns, integer_columns, schema
+from .rows import columns, integer_columns, number_columns, schema
 
-NUMBERS = {"value", "value_max"}  # figure values: text in CSV (plain decimals), float64 in Parquet
 PARQUET_ROW_GROUP = 100_000
 
 
@@ -70,8 +69,8 @@ def arrow_schema(table: str):
     """Parquet with real types: integers as int64, figure values as float64, the rest strings."""
     import pyarrow as pa
 
-    ints = set(integer_columns(table))
-    return pa.schema([(c, pa.int64() if c in ints else pa.float64() if c in NUMBERS else pa.string())
+    ints, numbers = set(integer_columns(table)), set(number_columns(table))
+    return pa.schema([(c, pa.int64() if c in ints else pa.float64() if c in numbers else pa.string())
                       for c in columns(table)])
 
 
@@ -83,7 +82,7 @@ def parquet_rows(table: str, rows: Iterable[Sequence], f, group: int | None = No
     group = group or PARQUET_ROW_GROUP
 
     schema_ = arrow_schema(table)
-    numbers = [i for i, c in enumerate(columns(table)) if c in NUMBERS]
+    numbers = [i for i, c in enumerate(columns(table)) if c in number_columns(table)]
     with pq.ParquetWriter(f, schema_) as writer:
         it = iter(rows)
         while chunk := list(islice(it, group)):

@@ -21,7 +21,7 @@ from . import export
 from .checkpoint import Checkpoint
 from .entities import Dates, Entities
 from .link import PersonLinker
-from .rows import article_tables, columns, integer_columns, plain_number, sort_key
+from .rows import article_tables, columns, integer_columns, number_columns, plain_number, sort_key
 
 
 def typed(table: str, header: list[str]) -> Callable[[Sequence], tuple]:
@@ -63,9 +63,10 @@ def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
     parquet = pq.ParquetFile(path)
     header = parquet.schema_arrow.names
     convert = typed(table, header)
+    numbers = set(number_columns(table))
     for batch in parquet.iter_batches(batch_size=1000):
         data = batch.to_pydict()
-        cells = [[plain_number(v) if name in ("value", "value_max") else "" if v is None else v for v in data[name]]
+        cells = [[plain_number(v) if name in numbers else "" if v is None else v for v in data[name]]
                  for name in header]
         yield from map(convert, zip(*cells))
 

@@ -36,6 +36,12 @@ def integer_columns(table: str) -> list[str]:
     return [f["name"] for f in schema()[table]["fields"] if f["type"] == "integer"]
 
 
+@lru_cache(maxsize=None)
+def number_columns(table: str) -> tuple[str, ...]:
+    """Decimal columns (figure values): plain-decimal text in CSV, float64 in Parquet."""
+    return tuple(f["name"] for f in schema()[table]["fields"] if f["type"] == "number")
+
+
 def plain_number(value: float | int | None) -> str:
     """A decimal without exponent or trailing zeros: 8100000, 2.5, 0.001."""
     if value is None or value != value:
@@ -61,9 +67,9 @@ def getter(table: str):
 
 def record_rows(table: str, doc_id: str, records: list) -> list[tuple]:
     get = getter(table)
-    if table != "figures":
+    if not number_columns(table):
         return [(doc_id, *get(record)) for record in records]
-    numbers = [c in ("value", "value_max") for c in columns(table)]
+    numbers = [c in number_columns(table) for c in columns(table)]
     return [tuple(plain_number(v) if number else v for number, v in zip(numbers, (doc_id, *get(record))))
             for record in records]
 
