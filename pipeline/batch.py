@@ -127,8 +127,9 @@ def process(docs: list[Document], errors: list[Error], stages: Stages | None = N
 class Sweeper:
     """Keeps what batches leave alive out of the cycle collector's walks: frozen after each
     batch, all of it unfrozen and collected once every `every` batches. What a batch leaves
-    is mostly the caches' new entries (walked again by every later collection: 0.66 s of a
-    NEREL train run); its few cycles wait at most `every` batches to be freed."""
+    is the models it loaded and the caches' new entries (walked again by every later
+    collection: 0.66 s of a NEREL train run); its few cycles wait at most `every` batches to
+    be freed."""
 
     def __init__(self, every: int = 50):
         self.every, self.batches = every, 0

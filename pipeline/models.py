@@ -7,7 +7,6 @@ Python 3.12+.
 """
 from __future__ import annotations
 
-import gc
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -91,17 +90,6 @@ def load() -> None:
     """Load every model now (once per process), so that the time it takes is not counted
     against the first article's time limit."""
     fast_morph(), fast_ner(), analyzer()
-    freeze_loaded()
-
-
-@lru_cache(maxsize=1)
-def freeze_loaded() -> None:
-    """Put what the process holds once the models are loaded out of the cyclic collector's
-    reach, once: the models' containers live as long as the process, yet every full
-    collection walked them again. Cycles are collected first, so nothing frozen is garbage
-    (and frozen objects are still freed when their last reference goes)."""
-    gc.collect()
-    gc.freeze()
 
 
 @contextmanager
