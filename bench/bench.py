@@ -158,7 +158,7 @@ def main() -> None:
     from pipeline import models
     from pipeline.run import run
 
-    paths = sorted(Path(args.texts).glob("*.txt"))
+    paths = paths_of([args.texts])
     texts = [p.read_text(encoding="utf-8") for p in paths]
     core, with_lemmas = natasha_core(texts)
     models.load()  # once, outside the timings
@@ -200,8 +200,12 @@ def main() -> None:
     whole_processes(args.workers_texts, args.processes_repeat)
 
 
+def paths_of(folders: list[str]) -> list[Path]:
+    return [p for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+
+
 def texts_of(folders: list[str]) -> list[str]:
-    return [p.read_text(encoding="utf-8") for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in paths_of(folders)]
 
 
 def whole_processes(folders: list[str], repeat: int) -> None:
@@ -234,7 +238,7 @@ def workers(folders: list[str], repeat: int) -> None:
     """Speed-up of 2 worker processes over 1 (each pays its own model load), and their memory."""
     from pipeline.run import run
 
-    paths = [p for folder in folders for p in sorted(Path(folder).glob("*.txt"))]
+    paths = paths_of(folders)
     if not paths or repeat < 1:
         return
     one, two, peaks = [], [], []
