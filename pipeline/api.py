@@ -26,7 +26,7 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
     for batch in batches(docs):
         result = process_batch(batch)
         for name, _, packed in result.parts:
-            tables[name].extend(rows.unpack(packed))
+            tables[name].extend(rows.unpack(name, packed))
         for name, table_rows in result.rows.items():
             tables[name].extend(table_rows)
     for name, table_rows in tables.items():

@@ -5,7 +5,7 @@ finished batch is committed in one transaction: its rows, the documents and erro
 covers, and its counts. So rows leave memory batch by batch and the parent does not grow
 with the corpus; a run killed at any moment (kill -9, a power cut) loses only the batches
 in flight; and the same command run again skips every committed batch. A document's rows
-of a table are stored as one packed value (`rows.document_parts`), already in contract
+of a table are stored as one value, its CSV lines (`rows.document_parts`), already in contract
 order, so SQLite orders documents for the final merge (`merge`), not rows, and the parent
 inserts a few values per document instead of one per token. SQLite also keeps the run's
 bookkeeping (which doc_ids were read, which articles the output folder held before) out of
@@ -24,7 +24,7 @@ from .records import Document, Error
 from .rows import DOCUMENT_TABLES, article_tables, columns, integer_columns, sort_columns, unpack
 
 WORK_DIR = ".ruextract-work"
-SCHEMA_VERSION = "2"  # 2: rows packed per document
+SCHEMA_VERSION = "3"  # 2: rows packed per document; 3: packed as their CSV lines
 
 
 def item_key(item: Document | Error) -> str:
@@ -164,9 +164,14 @@ class Checkpoint:
     def rows(self, table: str, chunk: int = 1000) -> Iterator[tuple]:
         """The table's rows in contract order; ties in the order they were made."""
         if table in DOCUMENT_TABLES:
-            parts = self.db.execute("SELECT rows FROM parts WHERE tbl = ? ORDER BY doc_id, rowid", (table,))
-            return chain.from_iterable(unpack(packed) for (packed,) in parts)
+            return chain.from_iterable(unpack(table, packed) for packed in self.lines(table))
         return self.loose_rows(table, chunk)
+
+    def lines(self, table: str) -> Iterator[bytes]:
+        """A table kept per document as its CSV lines (utf-8), in contract order, a
+        document's lines at a time."""
+        for (packed,) in self.db.execute("SELECT rows FROM parts WHERE tbl = ? ORDER BY doc_id, rowid", (table,)):
+            yield packed
 
     def loose_rows(self, table: str, chunk: int) -> Iterator[tuple]:
         cols = ", ".join(f'"{c}"' for c in columns(table))

@@ -18,6 +18,11 @@ SOURCES = (("COUNTRY", "countries", "iso2", "name_ru"), ("ORG", "organizations",
            ("PER", "persons", "person_id", "normal"))
 
 
+def watched(table: str) -> bool:
+    """The table's rows are counted as entities."""
+    return any(source[1] == table for source in SOURCES)
+
+
 @dataclass
 class Entity:
     names: Counter = field(default_factory=Counter)
@@ -72,11 +77,10 @@ class Entities:
 
     def watch(self, table: str, rows: Iterable[Sequence], dates: Dates) -> Iterator[Sequence]:
         """Pass the rows of `table` through unchanged, counting the entities in them."""
-        source = next((s for s in SOURCES if s[1] == table), None)
-        if source is None:
+        if not watched(table):
             yield from rows
             return
-        type_, _, key_col, name_col = source
+        type_, _, key_col, name_col = next(s for s in SOURCES if s[1] == table)
         cols = columns(table)
         doc_i, key_i, name_i = cols.index("doc_id"), cols.index(key_col), cols.index(name_col)
         text_i = cols.index("text")

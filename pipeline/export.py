@@ -8,6 +8,7 @@ table. No pandas here: a table of any size passes through a few rows at a time.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -56,6 +57,18 @@ def write_rows(table: str, rows: Iterable[Sequence], out: Path, fmt: str = "csv"
         atomic_write(path, lambda f: parquet_rows(table, rows, f), encoding=None)
     else:
         atomic_write(path, lambda f: csv_rows(table, rows, f), encoding="utf-8-sig" if excel else "utf-8")
+
+
+def write_lines(table: str, lines: Iterable[bytes], out: Path, excel: bool = False) -> None:
+    """`out/TABLE.csv` from CSV lines already formatted (utf-8, in contract order), after
+    the header: a table that passes through unchanged is copied, not parsed and formatted again."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(columns(table))
+
+    def write(f) -> None:
+        f.write(header.getvalue().encode("utf-8-sig" if excel else "utf-8"))
+        f.writelines(lines)
+    atomic_write(Path(out) / f"{table}.csv", write, encoding=None)
 
 
 def csv_rows(table: str, rows: Iterable[Sequence], f) -> None:

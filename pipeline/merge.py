@@ -3,40 +3,26 @@
 A cross-document step after the per-document stages. Both sides are sorted streams — the
 checkpoint's rows in contract order, and the previous tables as written — so one
 `heapq.merge` per table writes the result with memory for a few rows: an archive of any
-size costs one sequential pass. Old rows of the documents this run processed (or failed)
-and old errors of its inputs are dropped on the way, so an incremental run writes what
-one run over all the articles would. On the way too, persons get their batch-wide keys
+size costs one sequential pass. A new CSV table that passes through unchanged is the
+workers' CSV lines copied in order (`rows.pack`), not formatted here row by row. Old rows
+of the documents this run processed (or failed) and old errors of its inputs are dropped
+on the way, so an incremental run writes what one run over all the articles would. On the way too, persons get their batch-wide keys
 (`link`) and the entities are counted (`entities`).
 """
 from __future__ import annotations
 
 import csv
 import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
 from . import export
 from .checkpoint import Checkpoint
-from .entities import Dates, Entities
+from .entities import Dates, Entities, watched
 from .link import PersonLinker
-from .rows import article_tables, columns, integer_columns, number_columns, plain_number, sort_key
-
-
-def typed(table: str, header: list[str]) -> Callable[[Sequence], tuple]:
-    """A row of an old table, under its own header, in this schema's columns and types;
-    a column the old table lacks is empty."""
-    ints = set(integer_columns(table))
-    where = [(header.index(c) if c in header else None, c in ints) for c in columns(table)]
-
-    def convert(row: Sequence) -> tuple:
-        values = []
-        for i, is_int in where:
-            value = "" if i is None else row[i]
-            values.append(int(value) if is_int and value != "" else value)
-        return tuple(values)
-    return convert
+from .rows import DOCUMENT_TABLES, article_tables, columns, number_columns, plain_number, row_reader, sort_key
 
 
 def previous_path(out: Path, table: str, fmt: str) -> Path | None:
@@ -56,13 +42,13 @@ def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
     if path.suffix == ".csv":
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
-            yield from map(typed(table, next(reader, [])), reader)
+            yield from map(row_reader(table, next(reader, [])), reader)
         return
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(path)
     header = parquet.schema_arrow.names
-    convert = typed(table, header)
+    convert = row_reader(table, header)
     numbers = set(number_columns(table))
     for batch in parquet.iter_batches(batch_size=1000):
         data = batch.to_pydict()
@@ -100,9 +86,12 @@ def kept_rows(table: str, rows: Iterator[tuple], checkpoint: Checkpoint) -> Iter
             yield row
 
 
+RELINKED = "persons"  # the table whose keys are made batch-wide as it is written
+
+
 def relinked(rows: Callable[[], Iterator[tuple]], table: str) -> Iterator[tuple]:
     """Persons with their batch-wide key (see `link`): one pass to gather, one to write."""
-    if table != "persons":
+    if table != RELINKED:
         yield from rows()
         return
     linker = PersonLinker()
@@ -116,6 +105,12 @@ def relinked(rows: Callable[[], Iterator[tuple]], table: str) -> Iterator[tuple]
             yield row[:key_col] + (key,) + row[key_col + 1:]
 
 
+def copied(table: str) -> bool:
+    """A new CSV table of this one passes through unchanged (no keys to make, no entities
+    to count): the CSV lines the workers made are copied into it."""
+    return table in DOCUMENT_TABLES and table != RELINKED and not watched(table)
+
+
 def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: bool = False) -> None:
     """Every table of `out`, merged from the previous tables and this run's rows; each file
     is replaced whole (see `export.atomic_write`). Merging again after a crash half-way
@@ -125,6 +120,10 @@ def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: boo
     export.sweep_temp_files(out)
     entities = Entities()
     for name in article_tables():
+        if fmt == "csv" and copied(name) and previous_path(out, name, fmt) is None:
+            export.write_lines(name, checkpoint.lines(name), out, excel=excel)
+            continue
+
         def merged(name: str = name) -> Iterator[tuple]:
             if previous_path(out, name, fmt) is None:  # a new table: this run's rows alone
                 return checkpoint.rows(name)

@@ -4,8 +4,10 @@ Kept free of pandas, so worker processes stay small; pandas starts at `export`.
 """
 from __future__ import annotations
 
-import pickle
+import csv
+import io
 from decimal import Decimal
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 
@@ -83,13 +85,37 @@ def rows_of(doc: Document) -> dict[str, list[tuple]]:
 
 
 def pack(table_rows: list[tuple]) -> bytes:
-    """A document's rows of one table as one value: the checkpoint stores and orders
-    documents, not rows, and a worker sends bytes, cheap to pickle."""
-    return pickle.dumps(table_rows, protocol=pickle.HIGHEST_PROTOCOL)
+    """A document's rows of one table as the CSV lines they take in the table (utf-8), one
+    value for the checkpoint to store and order: a new CSV table is these lines joined, so
+    rows are formatted in the workers, not one by one in the process that writes the tables."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(table_rows)
+    return text.getvalue().encode("utf-8")
 
 
-def unpack(packed: bytes) -> list[tuple]:
-    return pickle.loads(packed)
+def unpack(table: str, packed: bytes) -> list[tuple]:
+    """The rows `pack` made, with their integers."""
+    return list(map(own_reader(table), csv.reader(io.StringIO(packed.decode("utf-8"), newline=""))))
+
+
+@lru_cache(maxsize=None)
+def own_reader(table: str) -> Callable[[Sequence[str]], tuple]:
+    return row_reader(table, columns(table))
+
+
+def row_reader(table: str, header: Sequence[str]) -> Callable[[Sequence[str]], tuple]:
+    """A row of CSV text under `header` → a row in this schema's columns and types; a column
+    the header lacks is empty."""
+    ints = set(integer_columns(table))
+    where = [(header.index(c) if c in header else None, c in ints) for c in columns(table)]
+
+    def convert(row: Sequence[str]) -> tuple:
+        values = []
+        for i, is_int in where:
+            value = "" if i is None else row[i]
+            values.append(int(value) if is_int and value != "" else value)
+        return tuple(values)
+    return convert
 
 
 def document_parts(doc: Document) -> list[tuple[str, bytes]]:

@@ -146,3 +146,18 @@ def test_a_document_that_breaks_a_stage_does_not_take_the_batch_down(monkeypatch
     kept = batch_module.process(docs, errors)
     assert [d.doc_id for d in kept] == ["a"]
     assert errors[0].doc_id == "b" and errors[0].stage == "fragile" and "boom" in errors[0].error
+
+
+def test_packed_rows_are_the_tables_csv_lines_and_read_back_with_their_types(tmp_path):
+    table_rows = [  # tokens: doc_id, sent_id, token_id, start, stop, text, lemma, pos, feats
+        ("д1", 0, 0, 0, 6, "Москва", "Москва", "PROPN", "Case=Nom"),
+        ("д1", 0, 1, 7, 26, 'ООО "Рога, копыта"', "", "NOUN", ""),
+        ("д1", 1, 2, 27, 48, "строка\nвторая\rтретья", "", "X", ""),
+    ]
+    packed = rows.pack(table_rows)
+    assert rows.unpack("tokens", packed) == table_rows  # integers stay integers, the rest text as it was
+    export.write_lines("tokens", [packed], tmp_path / "copied")
+    export.write_rows("tokens", table_rows, tmp_path / "formatted")
+    assert (tmp_path / "copied" / "tokens.csv").read_bytes() == (tmp_path / "formatted" / "tokens.csv").read_bytes()
+    export.write_lines("tokens", [packed], tmp_path / "excel", excel=True)
+    assert (tmp_path / "excel" / "tokens.csv").read_bytes().startswith("\ufeffdoc_id".encode("utf-8"))
