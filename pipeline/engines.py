@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
 
@@ -42,14 +43,16 @@ def lost(item: Item, why: str) -> BatchResult:
     return result
 
 
-def processes(batches: Iterator[list[Item]], work: Work, workers: int,
-              doc_timeout: float | None) -> Iterator[tuple[list[Item], BatchResult]]:
+def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeout: float | None,
+              closing: list[threading.Thread] | None = None) -> Iterator[tuple[list[Item], BatchResult]]:
     """Batches in `workers` processes (pebble), at most two per worker in flight.
 
     The time limit inside `work` stops a slow article; if a worker still does not answer
     (stuck in C code that ignores signals) or dies (a crash, the OOM killer), pebble stops
     or replaces that process alone, and its batch is run again one article at a time, so
-    only the article at fault is lost and becomes an error."""
+    only the article at fault is lost and becomes an error. Once every batch is in, the
+    pool is joined by a thread put in `closing` (pebble's loops take 0.1 s to wind down),
+    so the caller can write the tables meanwhile and join it after."""
     from pebble import ProcessExpired, ProcessPool
 
     def limit(n_docs: int) -> float | None:
@@ -58,6 +61,7 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int,
 
     context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
     pool = ProcessPool(max_workers=workers, context=context)
+    finished = False
     try:
         pending: dict = {}
 
@@ -95,10 +99,14 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int,
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
                 yield from settle(future)
-        pool.close()
+        finished = True
     finally:
         pool.stop()  # at once on an interruption: the checkpoint keeps what was finished
-        pool.join()
+        if finished and closing is not None:
+            closing.append(threading.Thread(target=pool.join, name="ruextract-pool-join"))
+            closing[-1].start()
+        else:
+            pool.join()
 
 
 def dask(batches: Iterator[list[Item]], work: Work, workers: int,

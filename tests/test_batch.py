@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
 
 from pipeline import rows
 from pipeline.cli import main
+from pipeline.run import run
 
 ARTICLES = {
     "a1": "Делегации из Китая и Индии посетили Москву. Об этом сообщил Сергей Собянин.",
@@ -72,8 +75,12 @@ def test_unchanged_articles_are_skipped_and_changed_ones_replaced(tmp_path, caps
 def test_two_workers_write_the_same_tables(tmp_path, full_run):
     inputs, full_out = full_run
     out = tmp_path / "out"
-    assert main(["run", str(inputs), "--out", str(out), "-q", "--workers", "2", "--batch-size", "1"]) == 0
+    # the API: the CLI would run a handful of files on one worker
+    assert run([inputs], out, workers=2, batch_size=1).summary.articles == len(ARTICLES)
     assert table_bytes(out) == table_bytes(full_out)
+    # the pool winds down while the tables are written, and is gone when the run returns
+    assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "ruextract-pool-join"]
 
 
 def test_dask_local_cluster_writes_the_same_tables(tmp_path, full_run):
