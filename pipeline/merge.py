@@ -6,8 +6,9 @@ checkpoint's rows in contract order, and the previous tables as written — so o
 size costs one sequential pass. A new CSV table that passes through unchanged is the
 workers' CSV lines copied in order (`rows.pack`), not formatted here row by row. Old rows
 of the documents this run processed (or failed) and old errors of its inputs are dropped
-on the way, so an incremental run writes what one run over all the articles would. On the way too, persons get their batch-wide keys
-(`link`) and the entities are counted (`entities`).
+on the way, so an incremental run writes what one run over all the articles would. On the
+way too, persons get their batch-wide keys (`link`) and the entities are counted
+(`entities`).
 """
 from __future__ import annotations
 
