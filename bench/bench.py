@@ -232,6 +232,11 @@ def whole_processes(folders: list[str], repeat: int) -> None:
     print(f"whole processes, median of {repeat}: natasha core {core:.1f}s, "
           f"ruextract run 1 worker {one:.1f}s, 2 workers {two:.1f}s")
     print(f"  ruextract 1 worker / natasha core: {core / one:.2f}x; 2 workers / 1 worker: {one / two:.2f}x")
+    # The load of a shared machine drifts over minutes: runs of one round saw about the same.
+    by_round = [(c / a, a / b) for c, a, b in zip(seconds["core"], seconds["run1"], seconds["run2"])]
+    print("  the same, median of the rounds' own ratios: "
+          f"{statistics.median(r[0] for r in by_round):.2f}x; {statistics.median(r[1] for r in by_round):.2f}x "
+          f"(rounds: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in by_round)})")
 
 
 def workers(folders: list[str], repeat: int) -> None:
