@@ -7,11 +7,15 @@ Python 3.12+.
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
 import pymorphy3
 from threadpoolctl import threadpool_limits
+
+
+LOADING = threading.Lock()
 
 
 @lru_cache(maxsize=None)
@@ -25,9 +29,10 @@ def taggers():
     instead of 220 MB (resident after it: 142 MB instead of 150 MB)."""
     from natasha import NewsMorphTagger, NewsNERTagger
 
-    embedding = embedding_arrays()
-    with shared_vocabularies():
-        return NewsMorphTagger(embedding), NewsNERTagger(embedding)
+    with LOADING:  # both helpers swap a library function for the load: one thread at a time
+        embedding = embedding_arrays()
+        with shared_vocabularies():
+            return NewsMorphTagger(embedding), NewsNERTagger(embedding)
 
 
 def embedding_arrays():
