@@ -24,10 +24,7 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
     docs = (make_document(str(i), "<text>", t, t.encode("utf-8")) for i, t in items)
     tables: dict[str, list[tuple]] = {name: [] for name in rows.article_tables()}
     for batch in batches(docs):
-        result = process_batch(batch)
-        for name, _, packed in result.parts:
-            tables[name].extend(rows.unpack(name, packed))
-        for name, table_rows in result.rows.items():
+        for name, table_rows in process_batch(batch, pack=False).rows.items():
             tables[name].extend(table_rows)
     for name, table_rows in tables.items():
         table_rows.sort(key=rows.sort_key(name))

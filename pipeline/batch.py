@@ -54,7 +54,8 @@ class Summary:
 @dataclass
 class BatchResult:
     """What one batch contributes: each document's rows of each table, packed
-    (`rows.document_parts`); the rows of the errors table; errors; counts."""
+    (`rows.document_parts`) for a checkpoint, or as rows by table for a caller in this
+    process; the rows of the errors table; errors; counts."""
     parts: list[tuple[str, str, bytes]] = field(default_factory=list)  # (table, doc_id, packed rows)
     rows: dict[str, list[tuple]] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
@@ -179,12 +180,14 @@ def peak_memory_mb() -> float:
 
 
 def process_batch(items: list[Document | Error], stages: Stages | None = None,
-                  doc_timeout: float | None = None, sweep: bool = False) -> BatchResult:
+                  doc_timeout: float | None = None, sweep: bool = False, pack: bool = True) -> BatchResult:
     """One batch to rows: the unit of work sent to workers.
 
     Documents may arrive detached (a path instead of the text, see `ingest.detach`) and
     are read here; ingest errors ride along to be written with the batch. `sweep`: the
-    process is a batch run's, whose collector the `SWEEPER` may manage (not an API caller's)."""
+    process is a batch run's, whose collector the `SWEEPER` may manage (not an API caller's).
+    `pack`: rows packed for a checkpoint; a caller that wants rows in this process gets
+    them unpacked (packing and reading back cost an API call 8%)."""
     result = BatchResult()
     if doc_timeout:
         models.load()
@@ -197,7 +200,11 @@ def process_batch(items: list[Document | Error], stages: Stages | None = None,
             (result.errors.append if isinstance(doc, Error) else docs.append)(doc)
     with collector_paused(SWEEPER if sweep else None):
         for doc in process(docs, result.errors, stages, doc_timeout):
-            result.parts.extend((table, doc.doc_id, packed) for table, packed in rows.document_parts(doc))
+            if pack:
+                result.parts.extend((table, doc.doc_id, packed) for table, packed in rows.document_parts(doc))
+            else:
+                for table, table_rows in rows.rows_of(doc).items():
+                    result.rows.setdefault(table, []).extend(table_rows)
             result.summary.articles += 1
             result.summary.tokens += len(doc.tokens)
             result.summary.entities += len(doc.mentions)
