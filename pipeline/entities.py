@@ -18,9 +18,14 @@ SOURCES = (("COUNTRY", "countries", "iso2", "name_ru"), ("ORG", "organizations",
            ("PER", "persons", "person_id", "normal"))
 
 
+def source_of(table: str) -> tuple[str, str, str, str] | None:
+    """(type, table, key column, name column) of a table whose rows are entities, or None."""
+    return next((source for source in SOURCES if source[1] == table), None)
+
+
 def watched(table: str) -> bool:
     """The table's rows are counted as entities."""
-    return any(source[1] == table for source in SOURCES)
+    return source_of(table) is not None
 
 
 @dataclass
@@ -77,10 +82,11 @@ class Entities:
 
     def watch(self, table: str, rows: Iterable[Sequence], dates: Dates) -> Iterator[Sequence]:
         """Pass the rows of `table` through unchanged, counting the entities in them."""
-        if not watched(table):
+        source = source_of(table)
+        if source is None:
             yield from rows
             return
-        type_, _, key_col, name_col = next(s for s in SOURCES if s[1] == table)
+        type_, _, key_col, name_col = source
         cols = columns(table)
         doc_i, key_i, name_i = cols.index("doc_id"), cols.index(key_col), cols.index(name_col)
         text_i = cols.index("text")

@@ -121,12 +121,13 @@ def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: boo
     export.sweep_temp_files(out)
     entities = Entities()
     for name in article_tables():
-        if fmt == "csv" and copied(name) and previous_path(out, name, fmt) is None:
+        new = previous_path(out, name, fmt) is None  # this run's rows alone
+        if new and fmt == "csv" and copied(name):
             export.write_lines(name, checkpoint.lines(name), out, excel=excel)
             continue
 
-        def merged(name: str = name) -> Iterator[tuple]:
-            if previous_path(out, name, fmt) is None:  # a new table: this run's rows alone
+        def merged(name: str = name, new: bool = new) -> Iterator[tuple]:
+            if new:
                 return checkpoint.rows(name)
             old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
             return heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
