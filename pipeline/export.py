@@ -7,8 +7,8 @@ table. No pandas here: a table of any size passes through a few rows at a time.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import os
 import tempfile
@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from .rows import columns, integer_columns, number_columns, schema
+from .rows import columns, integer_columns, number_columns, pack, schema
 
 PARQUET_ROW_GROUP = 100_000
 
@@ -62,11 +62,8 @@ def write_rows(table: str, rows: Iterable[Sequence], out: Path, fmt: str = "csv"
 def write_lines(table: str, lines: Iterable[bytes], out: Path, excel: bool = False) -> None:
     """`out/TABLE.csv` from CSV lines already formatted (utf-8, in contract order), after
     the header: a table that passes through unchanged is copied, not parsed and formatted again."""
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(columns(table))
-
     def write(f) -> None:
-        f.write(header.getvalue().encode("utf-8-sig" if excel else "utf-8"))
+        f.write((codecs.BOM_UTF8 if excel else b"") + pack([columns(table)]))
         f.writelines(lines)
     atomic_write(Path(out) / f"{table}.csv", write, encoding=None)
 

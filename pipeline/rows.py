@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 
