@@ -140,13 +140,20 @@ def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
             full.add(r)
             by_first[fold(r.first)].add(r)
     out = []
+    first_before: dict[str, set[Ref]] = defaultdict(set)  # the full names named so far, by first name
     for r in refs:
         same: set[Ref] = set()
         if r.kind in ("last", "initial"):
             same = {f for f in full.fits(r.last) if r.kind == "last" or fold(f.first)[:1] == fold(r.first)}
+            if not same and r.kind == "last":
+                # a lone first name read as a surname (`Дженну` after `Дженна Уильямс`):
+                # only after its full name, as news write it (before, a headline's words)
+                same = first_before.get(fold(r.last), set())
         elif r.kind == "first":  # one word: a surname named in full before, else a first name
             same = full.fits(r.first) or by_first.get(fold(r.first), set())
         out.append(next(iter(same)) if len(same) == 1 else r)
+        if r.kind == "full":
+            first_before[fold(r.first)].add(r)
     return out
 
 

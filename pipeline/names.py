@@ -158,6 +158,14 @@ def in_dictionary(word: str) -> bool:
 
 
 @lru_cache(maxsize=10_000)
+def only_a_participle(word: str) -> bool:
+    """The dictionary has the word only as a short participle: a foreign name that spells
+    one (`Серена`, of `серить`), not a title or a word the mention took in."""
+    parses = models.parse(fold(word))
+    return bool(parses) and all(p.tag.POS == "PRTS" for p in parses)
+
+
+@lru_cache(maxsize=10_000)
 def not_a_noun(word: str) -> bool:
     """The dictionary has the word only as a word no name is: an adverb, a verb, a particle...
     (not an adjective, as a surname may be: `Ромашковым`, `Сомова`)."""
@@ -300,17 +308,25 @@ def name_roles(words: Sequence[str]) -> list[str]:
         return ["first"] + (["middle"] if n > 2 else []) + [""] * (n - 3) + ["last"]
     roles, taken, rest = [""] * n, set(), []
     dropped = not_name_words(words)
-    last_unknown = not initials[-1] and not roles_of(words[-1])
-    for i, word in enumerate(words):
-        if i in dropped:
-            continue
-        found = roles_of(word)
-        if n > 1 and i == 0 and "Name" in found:
+    kept = [i for i in range(n) if i not in dropped]
+    if not kept:
+        return roles
+    first, last, several = kept[0], kept[-1], len(kept) > 1
+    surname_first = several and ("Surn" in roles_of(words[first]) or ending_rank(words[first]) >= 2) \
+        and any(initials[i] or {"Name", "Patr"} & roles_of(words[i]) for i in kept[1:])
+    for i in kept:
+        found = roles_of(words[i])
+        if several and i == first and "Name" in found:
             role = "Name"  # the first of several words is a first name when it can be one
-        elif n > 1 and i == 0 and last_unknown and "Name" not in found:
-            rest.append(i)  # `Морган Цвангираи`: a known surname first, an unknown word last: by position
+        elif several and not surname_first and (i == first or i == last and found & set(ROLES) == {"Name"}):
+            # a surname (the dictionary's, or by its ending) comes first only before a first
+            # name, a patronymic or initials (`Кузьмин Олег`, `Горлов Андрей`); else the
+            # order is by position whatever the dictionary marks:
+            # `Морган Цвангираи`, `Аарон Фишер` (both surnames there), `Дженна Уильямс`
+            # (`Уильямс` a first name there)
+            rest.append(i)
             continue
-        elif i == n - 1 and "Surn" in found:
+        elif i == last and "Surn" in found:
             role = "Surn"
         else:
             role = next((r for r in ("Patr", "Name", "Surn") if r in found), "")
@@ -320,8 +336,8 @@ def name_roles(words: Sequence[str]) -> list[str]:
             taken.add(part)
         else:
             rest.append(i)
-    for i in rest:  # words pymorphy3 does not know: first name first, surname last
-        if "first" not in taken and i == 0 and n > 1:
+    for i in rest:  # words pymorphy3 does not know, or placed by position: first name first, surname last
+        if "first" not in taken and i == first and several:
             roles[i] = "first"
         elif "last" not in taken:
             roles[i] = "last"
@@ -341,7 +357,7 @@ def not_name_words(words: Sequence[str]) -> set[int]:
     a word written twice in a row (`Максим Дадашев Дадашев`)."""
     dropped = {i for i in range(1, len(words)) if fold(words[i]) == fold(words[i - 1])}
     for i, word in enumerate(words[:-1]):
-        if len(word) < 3 or not in_dictionary(word) or roles_of(word):
+        if len(word) < 3 or not in_dictionary(word) or roles_of(word) or only_a_participle(word):
             break
         dropped.add(i)
     return dropped

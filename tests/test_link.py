@@ -34,6 +34,14 @@ def test_a_surname_or_an_initial_takes_the_full_name_of_its_article():
     assert keys["a"] == ["dzhonson-boris"] * 3 + ["mei-tereza"]
 
 
+def test_a_lone_first_name_read_as_a_surname_takes_the_full_name_named_before_it():
+    # `Дженну` after `Дженна Уильямс`: the reader takes an unknown lone word for a surname
+    keys = link({"a": [("Дженна", "Уильямс"), ("", "Дженна")]})
+    assert keys["a"] == ["uiliams-dzhenna"] * 2
+    keys = link({"a": [("", "Дженна"), ("Дженна", "Уильямс")]})  # before any full name: nobody's yet
+    assert keys["a"] == ["dzhenna", "uiliams-dzhenna"]
+
+
 def test_a_bare_surname_is_the_last_word_of_a_surname_of_several():
     keys = link({"a": [("Амаду", "Тумани Туре"), ("", "Туре")]})
     assert keys["a"] == ["tumani-ture-amadu"] * 2

@@ -77,6 +77,15 @@ def test_parts_follow_the_same_reading():
     ("Морган Тсвангира", ["first", "last"]),
     # surname first when the dictionary says so
     ("Кузьмин Олег Петрович", ["last", "first", "middle"]),
+    # or when a Russian surname's ending says so, before a first name
+    ("Горлов Андрей", ["last", "first"]),
+    # a last word the dictionary marks as a first name only (`Уильямс`) after a word that is
+    # no surname: the order is by position
+    ("Дженна Уильямс", ["first", "last"]),
+    # two words the dictionary marks as surnames: the first is the first name
+    ("Аарон Фишер", ["first", "last"]),
+    # a foreign name that spells a short participle is no word the mention took in
+    ("Серена Фишер", ["first", "last"]),
 ])
 def test_name_roles(words, roles):
     assert names.name_roles(words.split()) == roles
