@@ -10,9 +10,10 @@ decides the batch-wide keys, `keys` gives them to the rows of an article.
 Within an article, a bare surname or an initial (`Джонсон`, `Б. Джонсон`) and a lone
 first name take the key of the one full name in the article they fit. Across articles,
 full names that differ by one letter in a foreign spelling (`Гренелл`/`Гренел`,
-`Асия`/`Азия`, `Хайко`/`Гайко`) are one person; a bare surname, an initial or a lone word
-left unlinked joins the one person of the batch it fits (`Трампа` → `tramp-donald`), a
-lone word only when it is nobody's first name in the batch. When two people share the
+`Асия`/`Азия`, `Хайко`/`Гайко`) are one person, and so is a name given with more of its
+parts (`Хуан Перес Гарсия`) with the one `Хуан Перес` or `Хуан Гарсия`; a bare surname,
+an initial or a lone word left unlinked joins the one person of the batch it fits
+(`Трампа` → `tramp-donald`), a lone word only when it is nobody's first name in the batch. When two people share the
 surname (`Джо Байден`, `Хантер Байден`) it keeps a key of its own. The key is the slug of
 the most frequent full name, `last-first`, so it stays readable.
 """
@@ -186,6 +187,10 @@ class PersonLinker:
         for a, b in sorted(self.glossed):
             if a.kind == b.kind == "full":
                 people.union(a, b)
+        for r, fits in longer_names(full, by_surname):
+            roots = {people.find(f) for f in fits}
+            if len(roots) == 1:
+                people.union(r, roots.pop())
         by_root: dict[Ref, list[Ref]] = defaultdict(list)
         for r in full:
             by_root[people.find(r)].append(r)
@@ -234,6 +239,16 @@ class PersonLinker:
 
     def keys(self, rows: Sequence[Sequence]) -> list[str]:
         return [self.key_of[r] for r in self.refs(rows)]
+
+
+def longer_names(full: Sequence[Ref], by_surname: dict[str, list[Ref]]) -> Iterator[tuple[Ref, set[Ref]]]:
+    """Each name given with more of its parts (`Хуан Перес Гарсия`, `Мария Луиза Сантос`) and
+    the full names of the batch with its first name and one of its capitalized surname
+    words (`Хуан Перес`, `Мария Сантос`): the same person when they are one."""
+    for r in full:
+        words = [w for w in r.last.split(" ") if w[:1].isupper()]  # `фон`, `де` name nobody alone
+        if len(words) > 1:
+            yield r, {f for w in words for f in by_surname.get(slug(w), ()) if variants(f.first, r.first, "Name")}
 
 
 class NearWords:

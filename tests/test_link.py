@@ -60,6 +60,14 @@ def test_a_bare_surname_joins_the_one_person_of_the_batch_with_it():
     assert keys == {"a": ["tramp-donald"], "b": ["tramp-donald"], "c": ["tramp-donald"]}
 
 
+def test_a_name_with_more_of_its_parts_is_the_person_of_the_shorter_name():
+    keys = link({"a": [("Хуан", "Перес Гарсия")], "b": [("Хуан", "Перес")], "c": [("Мария", "Перес")]})
+    assert keys["a"] == keys["b"] != keys["c"]
+    # two people it may be: apart
+    keys = link({"a": [("Хуан", "Перес Гарсия")], "b": [("Хуан", "Перес")], "c": [("Хуан", "Гарсия")]})
+    assert len({keys["a"][0], keys["b"][0], keys["c"][0]}) == 3
+
+
 def test_a_shared_surname_stays_apart():
     keys = link({"a": [("Джо", "Байден"), ("Хантер", "Байден")], "b": [("", "Байден")]})
     assert keys["a"] == ["baiden-dzho", "baiden-khanter"]
