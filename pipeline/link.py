@@ -8,7 +8,8 @@ the rows (they stream in doc_id order): `add` gathers each article's names, `fin
 decides the batch-wide keys, `keys` gives them to the rows of an article.
 
 Within an article, a bare surname or an initial (`Джонсон`, `Б. Джонсон`) and a lone
-first name take the key of the one full name in the article they fit. Across articles,
+first name take the key of the one full name in the article they fit; a bare surname that
+fits several takes the one the article names in full at least twice as often as any other. Across articles,
 full names that differ by one letter in a foreign spelling (`Гренелл`/`Гренел`,
 `Асия`/`Азия`, `Хайко`/`Гайко`) are one person, and so is a name given with more of its
 parts (`Хуан Перес Гарсия`) with the one `Хуан Перес` or `Хуан Гарсия`; a bare surname,
@@ -31,6 +32,7 @@ from .rows import columns
 from .script import has_latin
 from .slugs import slugify
 
+DOMINANT = 2  # times as many full mentions as any other of the surname: whom a bare surname means
 MIN_FUZZY = 4  # letters (of the slug) a name needs before a one-letter difference is a spelling variant
 
 
@@ -140,6 +142,7 @@ def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
         if r.kind == "full":
             full.add(r)
             by_first[fold(r.first)].add(r)
+    named = Counter(r for r in refs if r.kind == "full")
     out = []
     first_before: dict[str, set[Ref]] = defaultdict(set)  # the full names named so far, by first name
     for r in refs:
@@ -152,10 +155,21 @@ def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
                 same = first_before.get(fold(r.last), set())
         elif r.kind == "first":  # one word: a surname named in full before, else a first name
             same = full.fits(r.first) or by_first.get(fold(r.first), set())
+        if len(same) > 1 and r.kind == "last":
+            same = most_named(same, named)
         out.append(next(iter(same)) if len(same) == 1 else r)
         if r.kind == "full":
             first_before[fold(r.first)].add(r)
     return out
+
+
+def most_named(same: set[Ref], named: Counter[Ref]) -> set[Ref]:
+    """Of the article's full names a bare surname fits, the one it names in full at least
+    twice as often as any other: the person the article is about (`Ковальский` in an article
+    that names `Пётр Ковальский` four times and his brother `Ян Ковальский` once). Else all
+    of them."""
+    first, second = sorted(same, key=lambda f: (-named[f], f))[:2]
+    return {first} if named[first] >= DOMINANT * named[second] else same
 
 
 class PersonLinker:

@@ -42,6 +42,13 @@ def test_a_lone_first_name_read_as_a_surname_takes_the_full_name_named_before_it
     assert keys["a"] == ["dzhenna", "uiliams-dzhenna"]
 
 
+def test_a_bare_surname_means_the_person_its_article_names_most():
+    keys = link({"a": [("Пётр", "Ковальский")] * 2 + [("Ян", "Ковальский"), ("", "Ковальский")]})
+    assert keys["a"] == ["kovalskii-petr"] * 2 + ["kovalskii-ian", "kovalskii-petr"]
+    keys = link({"a": [("Пётр", "Ковальский"), ("Ян", "Ковальский"), ("", "Ковальский")]})  # as often: unclear
+    assert keys["a"] == ["kovalskii-petr", "kovalskii-ian", "kovalskii"]
+
+
 def test_a_bare_surname_is_the_last_word_of_a_surname_of_several():
     keys = link({"a": [("Амаду", "Тумани Туре"), ("", "Туре")]})
     assert keys["a"] == ["tumani-ture-amadu"] * 2
