@@ -133,9 +133,20 @@ def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[t
             yield a, b
 
 
+def shortest_names(refs: list[Ref]) -> list[Ref]:
+    """An article's names given with more of their parts (`Хуан Перес Гарсия`) as the shorter
+    full name it also gives the person (`Хуан Перес`), so that other mentions fit one."""
+    by_surname: dict[str, list[Ref]] = defaultdict(list)
+    for r in set(refs):
+        if r.kind == "full":
+            by_surname[slug(r.last)].append(r)
+    shorter = {r: fits.pop() for r, fits in longer_names(sorted(set(refs)), by_surname) if len(fits) == 1}
+    return [shorter.get(r, r) for r in refs] if shorter else refs
+
+
 def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
     """(first, last) of each person mention of one article → what each refers to."""
-    refs = [ref_of(first, last) for first, last in parts]
+    refs = shortest_names([ref_of(first, last) for first, last in parts])
     full = Surnames()
     by_first: dict[str, set[Ref]] = defaultdict(set)
     for r in refs:
@@ -261,7 +272,7 @@ def longer_names(full: Sequence[Ref], by_surname: dict[str, list[Ref]]) -> Itera
     words (`Хуан Перес`, `Мария Сантос`): the same person when they are one."""
     for r in full:
         words = [w for w in r.last.split(" ") if w[:1].isupper()]  # `фон`, `де` name nobody alone
-        if len(words) > 1:
+        if r.kind == "full" and len(words) > 1:
             yield r, {f for w in words for f in by_surname.get(slug(w), ()) if variants(f.first, r.first, "Name")}
 
 

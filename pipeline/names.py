@@ -106,7 +106,10 @@ def dictionary_roles(folded: str) -> frozenset[str]:
     """Name, Patr and Surn of a folded word in the dictionary, whatever its case as written."""
     if not models.analyzer().word_is_known(folded):
         return frozenset()  # guesses from the ending are not worth a role
-    return frozenset(r for p in models.parse(folded) for r in ROLES if r in p.tag.grammemes)
+    parses = models.parse(folded)
+    single = frozenset(r for p in parses for r in ROLES if r in p.tag.grammemes and "plur" not in p.tag)
+    # `Петров` is a surname, not `of the Peters`; `Кэтрин` a first name the dictionary has as a plural only
+    return single or frozenset(r for p in parses for r in ROLES if r in p.tag.grammemes)
 
 
 def role_of(word: str) -> str:
@@ -312,11 +315,14 @@ def name_roles(words: Sequence[str]) -> list[str]:
     if not kept:
         return roles
     first, last, several = kept[0], kept[-1], len(kept) > 1
-    surname_first = several and ("Surn" in roles_of(words[first]) or ending_rank(words[first]) >= 2) \
+    opening = roles_of(words[first])
+    surname_first = several and "Name" not in opening and ("Surn" in opening or ending_rank(words[first]) >= 2) \
         and any(initials[i] or {"Name", "Patr"} & roles_of(words[i]) for i in kept[1:])
     for i in kept:
         found = roles_of(words[i])
-        if several and i == first and "Name" in found:
+        if surname_first and i == first:
+            role = "Surn"
+        elif several and i == first and "Name" in found:
             role = "Name"  # the first of several words is a first name when it can be one
         elif several and not surname_first and (i == first or i == last and found & set(ROLES) == {"Name"}):
             # a surname (the dictionary's, or by its ending) comes first only before a first
@@ -337,11 +343,11 @@ def name_roles(words: Sequence[str]) -> list[str]:
         else:
             rest.append(i)
     for i in rest:  # words pymorphy3 does not know, or placed by position: first name first, surname last
-        if "first" not in taken and i == first and several:
+        if "first" not in taken and several and (i == first or surname_first):
             roles[i] = "first"
         elif "last" not in taken:
             roles[i] = "last"
-        elif i < n - 1 and "middle" not in taken:
+        elif (i < n - 1 or surname_first and initials[i]) and "middle" not in taken:
             roles[i] = "middle"
         else:
             roles[i] = "last+"
@@ -355,7 +361,7 @@ def not_name_words(words: Sequence[str]) -> set[int]:
     span took in before the name (`Принц Чарльз`, `Предшественник Кравцова`: dictionary
     words that are no name, three letters or longer, so `Си Цзиньпин` keeps its `Си`), and
     a word written twice in a row (`Максим Дадашев Дадашев`)."""
-    dropped = {i for i in range(1, len(words)) if fold(words[i]) == fold(words[i - 1])}
+    dropped = {i for i in range(1, len(words)) if len(words[i]) > 1 and fold(words[i]) == fold(words[i - 1])}
     for i, word in enumerate(words[:-1]):
         if len(word) < 3 or not in_dictionary(word) or roles_of(word) or only_a_participle(word):
             break

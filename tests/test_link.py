@@ -70,6 +70,9 @@ def test_a_bare_surname_joins_the_one_person_of_the_batch_with_it():
 def test_a_name_with_more_of_its_parts_is_the_person_of_the_shorter_name():
     keys = link({"a": [("Хуан", "Перес Гарсия")], "b": [("Хуан", "Перес")], "c": [("Мария", "Перес")]})
     assert keys["a"] == keys["b"] != keys["c"]
+    # in one article, the other mentions fit the person once
+    keys = link({"a": [("Хуан", "Перес Гарсия"), ("Хуан", "Перес"), ("Хуан", ""), ("", "Перес")]})
+    assert len(set(keys["a"])) == 1
     # two people it may be: apart
     keys = link({"a": [("Хуан", "Перес Гарсия")], "b": [("Хуан", "Перес")], "c": [("Хуан", "Гарсия")]})
     assert len({keys["a"][0], keys["b"][0], keys["c"][0]}) == 3

@@ -79,6 +79,10 @@ def test_parts_follow_the_same_reading():
     ("Кузьмин Олег Петрович", ["last", "first", "middle"]),
     # or when a Russian surname's ending says so, before a first name
     ("Горлов Андрей", ["last", "first"]),
+    # `Петров` is a surname to the dictionary, and a plural of `Пётр`: the surname
+    ("Петров Иван", ["last", "first"]),
+    # initials after a surname (`Петров И. С.`: name_tokens passes an initial as `I`)
+    ("Петров I I", ["last", "first", "middle"]),
     # a last word the dictionary marks as a first name only (`Уильямс`) after a word that is
     # no surname: the order is by position
     ("Дженна Уильямс", ["first", "last"]),
