@@ -47,7 +47,13 @@ def deletions(word: str) -> set[str]:
 
 
 def is_initial(word: str) -> bool:
-    return len(word.rstrip(".")) == 1
+    """`Б.`, and two letters cut short before a dot, as Russian writes `Дж.` for `Джеймс`."""
+    letters = word.rstrip(".")
+    return len(letters) == 1 or len(letters) == 2 and word.endswith(".")
+
+
+def initial_of(first: str, initial: str) -> bool:
+    return fold(first).startswith(fold(initial))
 
 
 def known_as(word: str, role: str) -> bool:
@@ -82,7 +88,7 @@ class Ref:
 
 def ref_of(first: str, last: str) -> Ref:
     if first and last:
-        return Ref("initial", first.rstrip(".")[:1], last) if is_initial(first) else Ref("full", first, last)
+        return Ref("initial", first.rstrip("."), last) if is_initial(first) else Ref("full", first, last)
     if last:
         return Ref("last", "", last)
     return Ref("first", first, "") if first else Ref("last", "", "")
@@ -159,7 +165,7 @@ def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
     for r in refs:
         same: set[Ref] = set()
         if r.kind in ("last", "initial"):
-            same = {f for f in full.fits(r.last) if r.kind == "last" or fold(f.first)[:1] == fold(r.first)}
+            same = {f for f in full.fits(r.last) if r.kind == "last" or initial_of(f.first, r.first)}
             if not same and r.kind == "last":
                 # a lone first name read as a surname (`Дженну` after `Дженна Уильямс`):
                 # only after its full name, as news write it (before, a headline's words)
@@ -227,7 +233,7 @@ class PersonLinker:
                 continue
             surname = r.last or r.first  # a lone word may be either
             fits = {people.find(f) for s in near.of(slug(surname)) for f in by_surname[s]
-                    if variants(f.last, surname, "Surn") and (r.kind != "initial" or fold(f.first)[:1] == fold(r.first))}
+                    if variants(f.last, surname, "Surn") and (r.kind != "initial" or initial_of(f.first, r.first))}
             if r.kind == "first" and fold(r.first) in first_names:
                 fits = set()  # someone's first name in the batch: which person is not clear
             self.key_of[r] = name_of[next(iter(fits))] if len(fits) == 1 else r.key

@@ -49,6 +49,12 @@ def test_a_bare_surname_means_the_person_its_article_names_most():
     assert keys["a"] == ["kovalskii-petr", "kovalskii-ian", "kovalskii"]
 
 
+def test_two_letters_before_a_dot_are_an_initial():
+    # Russian writes `Дж.` for `Джеймс`, `Джон`, `Джордж`
+    keys = link({"a": [("Джеймс", "Коннорс"), ("Дж.", "Коннорс")], "b": [("Дж.", "Коннорс")]})
+    assert keys == {"a": ["konnors-dzheims"] * 2, "b": ["konnors-dzheims"]}
+
+
 def test_a_bare_surname_is_the_last_word_of_a_surname_of_several():
     keys = link({"a": [("Амаду", "Тумани Туре"), ("", "Туре")]})
     assert keys["a"] == ["tumani-ture-amadu"] * 2
