@@ -44,6 +44,7 @@ def test_case_forms_abbreviation_and_full_name_share_the_key():
 
 def test_key_folds_quotes_legal_form_and_case():
     assert slug_key("ОАО «Северсталь»") == slug_key("Северсталь") == "severstal"
+    assert slug_key("АКБ «Восход» АО") == slug_key("«Восход»") == "voskhod"  # a bank's form, before and after
     assert curated_key("Госдумы") == curated_key("Государственная дума") == "gosduma"
     assert fold("«Ёлка»") == "елка"
 
