@@ -63,13 +63,18 @@ def known_as(word: str, role: str) -> bool:
 
 
 def variants(a: str, b: str, role: str) -> bool:
-    """Two spellings of one name part: equal, or one letter apart when neither is fixed."""
+    """Two spellings of one name part: equal, or one letter apart when neither is fixed, in
+    their slugs or as written (`Хайко`/`Гайко` are `khaiko`/`gaiko`, two letters apart)."""
     sa, sb = slug(a), slug(b)
     if sa == sb:
         return True
-    if min(len(sa), len(sb)) < MIN_FUZZY or Levenshtein.distance(sa, sb, score_cutoff=1) > 1:
+    if not (one_apart(sa, sb) or one_apart(fold(a), fold(b))):
         return False
     return not (known_as(a, role) and known_as(b, role))
+
+
+def one_apart(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= MIN_FUZZY and Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 @dataclass(frozen=True, order=True)
@@ -213,7 +218,7 @@ class PersonLinker:
         by_surname: dict[str, list[Ref]] = defaultdict(list)  # slug of the surname → full names
         for r in full:
             by_surname[slug(r.last)].append(r)
-        near = NearWords(by_surname)
+        near = NearWords(by_surname, spellings_of(by_surname, "last"))
         people = self.cluster(by_surname, near)
         for a, b in sorted(self.glossed):
             if a.kind == b.kind == "full":
@@ -232,7 +237,7 @@ class PersonLinker:
                 self.key_of[r] = name_of[people.find(r)]
                 continue
             surname = r.last or r.first  # a lone word may be either
-            fits = {people.find(f) for s in near.of(slug(surname)) for f in by_surname[s]
+            fits = {people.find(f) for s in near.of(slug(surname), fold(surname)) for f in by_surname[s]
                     if variants(f.last, surname, "Surn") and (r.kind != "initial" or initial_of(f.first, r.first))}
             if r.kind == "first" and fold(r.first) in first_names:
                 fits = set()  # someone's first name in the batch: which person is not clear
@@ -258,7 +263,7 @@ class PersonLinker:
                 by_first: dict[str, list[Ref]] = defaultdict(list)
                 for r in pair:
                     by_first[slug(r.first)].append(r)
-                firsts = NearWords(by_first)
+                firsts = NearWords(by_first, spellings_of(by_first, "first"))
                 for first, with_first in by_first.items():
                     for other_first in firsts.of(first):
                         for a in with_first:
@@ -282,18 +287,27 @@ def longer_names(full: Sequence[Ref], by_surname: dict[str, list[Ref]]) -> Itera
             yield r, {f for w in words for f in by_surname.get(slug(w), ()) if variants(f.first, r.first, "Name")}
 
 
-class NearWords:
-    """The words of a collection one letter (or none) apart from a given word, found
-    through their shared one-letter deletions, never by comparing every pair."""
+def spellings_of(by_slug: dict[str, list[Ref]], part: str) -> dict[str, set[str]]:
+    """Each slug's spellings as written (folded): the forms `variants` also compares."""
+    return {key: {fold(getattr(r, part)) for r in refs} for key, refs in by_slug.items()}
 
-    def __init__(self, words: Iterable[str]):
+
+class NearWords:
+    """The words of a collection one letter (or none) apart from a given word, in the word
+    or in one of its spellings, found through their shared one-letter deletions, never by
+    comparing every pair."""
+
+    def __init__(self, words: Iterable[str], spellings: dict[str, set[str]] | None = None):
+        self.spellings = spellings or {}
         self.by_deletion: dict[str, set[str]] = defaultdict(set)
         for word in words:
-            for k in deletions(word):
-                self.by_deletion[k].add(word)
+            for form in (word, *self.spellings.get(word, ())):
+                for k in deletions(form):
+                    self.by_deletion[k].add(word)
 
-    def of(self, word: str) -> set[str]:
-        return {w for k in deletions(word) for w in self.by_deletion.get(k, ())}
+    def of(self, word: str, *forms: str) -> set[str]:
+        return {w for form in (word, *forms, *self.spellings.get(word, ()))
+                for k in deletions(form) for w in self.by_deletion.get(k, ())}
 
 
 class UnionFind:

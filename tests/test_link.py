@@ -95,6 +95,13 @@ def test_foreign_spellings_one_letter_apart_are_one_person():
     assert keys["a"] == keys["b"] == keys["c"] == ["grenell-richard"]
 
 
+def test_spellings_one_letter_apart_as_written_are_one_person():
+    # `Хайко`/`Гайко` are one letter apart in Cyrillic, two in their slugs (khaiko/gaiko)
+    keys = link({"a": [("Хайко", "Маас")], "b": [("Гайко", "Маас")], "c": [("С.", "Сквернялис")],
+                 "d": [("Саулюс", "Сквярнялис")]})
+    assert keys["a"] == keys["b"] and keys["c"] == keys["d"]
+
+
 def test_dictionary_names_one_letter_apart_are_two_people():
     keys = link({"a": [("Мария", "Петрова")], "b": [("Марина", "Петрова")]})
     assert keys["a"] != keys["b"]
