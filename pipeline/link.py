@@ -147,11 +147,13 @@ def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[t
 def shortest_names(refs: list[Ref]) -> list[Ref]:
     """An article's names given with more of their parts (`Хуан Перес Гарсия`) as the shorter
     full name it also gives the person (`Хуан Перес`), so that other mentions fit one."""
+    full = {r for r in refs if r.kind == "full"}
+    if not any(" " in r.last for r in full):
+        return refs  # most articles: no name of several surname words
     by_surname: dict[str, list[Ref]] = defaultdict(list)
-    for r in set(refs):
-        if r.kind == "full":
-            by_surname[slug(r.last)].append(r)
-    shorter = {r: fits.pop() for r, fits in longer_names(sorted(set(refs)), by_surname) if len(fits) == 1}
+    for r in full:
+        by_surname[slug(r.last)].append(r)
+    shorter = {r: fits.pop() for r, fits in longer_names(sorted(full), by_surname) if len(fits) == 1}
     return [shorter.get(r, r) for r in refs] if shorter else refs
 
 
@@ -260,6 +262,8 @@ class PersonLinker:
                 if other < surname:
                     continue  # each pair once
                 pair = group if other == surname else group + by_surname[other]
+                if len(pair) < 2:
+                    continue  # one name: nothing to pair
                 by_first: dict[str, list[Ref]] = defaultdict(list)
                 for r in pair:
                     by_first[slug(r.first)].append(r)
@@ -301,12 +305,12 @@ class NearWords:
         self.spellings = spellings or {}
         self.by_deletion: dict[str, set[str]] = defaultdict(set)
         for word in words:
-            for form in (word, *self.spellings.get(word, ())):
+            for form in {word, *self.spellings.get(word, ())}:
                 for k in deletions(form):
                     self.by_deletion[k].add(word)
 
     def of(self, word: str, *forms: str) -> set[str]:
-        return {w for form in (word, *forms, *self.spellings.get(word, ()))
+        return {w for form in {word, *forms, *self.spellings.get(word, ())}
                 for k in deletions(form) for w in self.by_deletion.get(k, ())}
 
 
