@@ -380,7 +380,8 @@ def parts_of(roles: Sequence[str], noms: Sequence[str], particle: Sequence[bool]
     noms = list(noms)
     for k in range(len(noms) - 1, -1, -1):
         if surname_at[k] is not None:
-            noms[surname_at[k]] = f"{noms[k]} {noms[surname_at[k]]}"
+            space = "" if noms[k][-1:] in ("'", "’") else " "  # `О'Лири`, `фон дер Ляйен`
+            noms[surname_at[k]] = f"{noms[k]}{space}{noms[surname_at[k]]}"
     parts = Parts()
     for role, nom in zip(roles, noms):
         if role in ("first", "middle", "last"):
@@ -710,16 +711,27 @@ class NameTokens:
     pieces: tuple[Piece, ...]
 
 
+def joined_by_apostrophe(tokens: Sequence[Token], i: int) -> bool:
+    """`О` of `О'Лири`, `Д` of `Д’Алема`: a letter an apostrophe joins to the surname after
+    it, no initial (the tokenizer splits the three apart)."""
+    return len(tokens[i].text) == 1 and i + 2 < len(tokens) and tokens[i + 1].text in ("'", "’") \
+        and tokens[i + 1].start == tokens[i].stop and tokens[i + 2].start == tokens[i + 1].stop
+
+
 def name_tokens(tokens: Sequence[Token]) -> NameTokens:
     slots = [i for i, t in enumerate(tokens) if any(ch.isalpha() for ch in t.text)]
     dotted = [i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 1].start == tokens[i].stop
               for i in slots]
-    initial = [is_initial(tokens[i].text, dot) for i, dot in zip(slots, dotted)]
-    particle = [tokens[i].text[:1].islower() and not has_name(tokens[i].text) for i in slots]
+    joined = [joined_by_apostrophe(tokens, i) for i in slots]
+    initial = [is_initial(tokens[i].text, dot) and not j for i, dot, j in zip(slots, dotted, joined)]
+    particle = [tokens[i].text[:1].islower() and not has_name(tokens[i].text) or j for i, j in zip(slots, joined)]
     named = [k for k in range(len(slots)) if not particle[k]]
     roles = [""] * len(slots)
     for k, role in zip(named, name_roles([tokens[slots[k]].text if not initial[k] else "I" for k in named])):
         roles[k] = role
+    for k in range(len(slots) - 1):
+        if particle[k] and not particle[k + 1] and roles[k + 1] == "first" and "last" not in roles:
+            roles[k + 1] = "last"  # a particle comes before a surname: `О’Нил` alone is no first name
     pieces: list[Piece] = []
     for k, i in enumerate(slots):
         tok = tokens[i]
@@ -777,8 +789,9 @@ def person_name(text: str, name: NameTokens, reading: Reading) -> PersonName:
     for k, i in enumerate(name.slots):
         out[i] = words[k]
     normal = join_like(text, tokens[0].start, list(tokens), out)
-    parts = parts_of(name.roles, [w + "." if name.initial[k] and name.dotted[k] else w for k, w in enumerate(words)],
-                     name.particle)
+    parts = parts_of(name.roles, [w + "." if name.initial[k] and name.dotted[k] else
+                                  w + tokens[i + 1].text if name.particle[k] and joined_by_apostrophe(tokens, i) else w
+                                  for k, (i, w) in enumerate(zip(name.slots, words))], name.particle)
     return PersonName(normal, parts.first, parts.middle, parts.last, reading.case,
                       frozenset(fold(n) for n in reading.noms))
 

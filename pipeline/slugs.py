@@ -10,4 +10,11 @@ from functools import partial
 
 from slugify import slugify as _slugify
 
-slugify = partial(_slugify, backend="text-unidecode")
+_slugify_named = partial(_slugify, backend="text-unidecode")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+
+
+def slugify(text: str, **options) -> str:
+    """One slug for both apostrophes: `О’Лири` and `О'Лири` are `o-liri` (python-slugify
+    splits at `'` and drops `’`)."""
+    return _slugify_named(text.translate(APOSTROPHES), **options)

@@ -95,6 +95,13 @@ def test_name_roles(words, roles):
     assert names.name_roles(words.split()) == roles
 
 
+def test_a_letter_an_apostrophe_joins_is_part_of_the_surname():
+    doc = analyse("Ирландский тренер Шон О'Нил провёл сборы в Дублине. О’Нил остался доволен командой.")
+    parts = {p.text: (p.first, p.last) for p in doc.persons}
+    assert parts == {"Шон О'Нил": ("Шон", "О'Нил"), "О’Нил": ("", "О’Нил")}
+    assert [p.person_id for p in doc.persons] == ["o-nil-shon", "o-nil"]  # one surname, either apostrophe
+
+
 def test_a_title_is_not_a_first_name():
     p = person("Кронпринц Фредерик прибыл в Осло с визитом.", "Кронпринц Фредерик")
     assert (p.first, p.last) == ("Фредерик", "")
