@@ -7,16 +7,17 @@ of the rows alone, so keys written by an earlier run do not feed back. Two passe
 the rows (they stream in doc_id order): `add` gathers each article's names, `finish`
 decides the batch-wide keys, `keys` gives them to the rows of an article.
 
-Within an article, a bare surname or an initial (`Джонсон`, `Б. Джонсон`) and a lone
-first name take the key of the one full name in the article they fit; a bare surname that
-fits several takes the one the article names in full at least twice as often as any other. Across articles,
-full names that differ by one letter in a foreign spelling (`Гренелл`/`Гренел`,
-`Асия`/`Азия`, `Хайко`/`Гайко`) are one person, and so is a name given with more of its
-parts (`Хуан Перес Гарсия`) with the one `Хуан Перес` or `Хуан Гарсия`; a bare surname,
-an initial or a lone word left unlinked joins the one person of the batch it fits
-(`Трампа` → `tramp-donald`), a lone word only when it is nobody's first name in the batch. When two people share the
-surname (`Джо Байден`, `Хантер Байден`) it keeps a key of its own. The key is the slug of
-the most frequent full name, `last-first`, so it stays readable.
+Within an article, a bare surname or an initial (`Джонсон`, `Б. Джонсон`, `Дж. Коми`)
+and a lone first name take the key of the one full name in the article they fit; a bare
+surname that fits several takes the one the article names in full at least twice as often
+as any other. Across articles, full names that differ by one letter in a foreign spelling
+(`Гренелл`/`Гренел`, `Асия`/`Азия`, `Хайко`/`Гайко`) are one person, and so is a name
+given with more of its parts (`Хуан Перес Гарсия`) with the one `Хуан Перес` or `Хуан
+Гарсия`; a bare surname, an initial or a lone word left unlinked joins the one person of
+the batch it fits (`Трампа` → `tramp-donald`), a lone word only when it is nobody's first
+name in the batch. When two people share the surname (`Джо Байден`, `Хантер Байден`) it
+keeps a key of its own. The key is the slug of the most frequent full name, `last-first`,
+so it stays readable.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from .script import has_latin
 from .slugs import slugify
 
 DOMINANT = 2  # times as many full mentions as any other of the surname: whom a bare surname means
-MIN_FUZZY = 4  # letters (of the slug) a name needs before a one-letter difference is a spelling variant
+MIN_FUZZY = 4  # letters a name needs before a one-letter difference is a spelling variant
 
 
 @lru_cache(maxsize=200_000)
@@ -167,21 +168,27 @@ def article_refs(parts: Sequence[tuple[str, str]]) -> list[Ref]:
             full.add(r)
             by_first[fold(r.first)].add(r)
     named = Counter(r for r in refs if r.kind == "full")
-    out = []
+    settled: dict[Ref, Ref] = {}  # what a name refers to wherever it repeats: looked up once
     first_before: dict[str, set[Ref]] = defaultdict(set)  # the full names named so far, by first name
+    out = []
     for r in refs:
-        same: set[Ref] = set()
-        if r.kind in ("last", "initial"):
-            same = {f for f in full.fits(r.last) if r.kind == "last" or initial_of(f.first, r.first)}
-            if not same and r.kind == "last":
-                # a lone first name read as a surname (`Дженну` after `Дженна Уильямс`):
-                # only after its full name, as news write it (before, a headline's words)
-                same = first_before.get(fold(r.last), set())
-        elif r.kind == "first":  # one word: a surname named in full before, else a first name
-            same = full.fits(r.first) or by_first.get(fold(r.first), set())
-        if len(same) > 1 and r.kind == "last":
-            same = most_named(same, named)
-        out.append(next(iter(same)) if len(same) == 1 else r)
+        found = settled.get(r)
+        if found is None:
+            same: set[Ref] = set()
+            if r.kind in ("last", "initial"):
+                same = {f for f in full.fits(r.last) if r.kind == "last" or initial_of(f.first, r.first)}
+                if len(same) > 1 and r.kind == "last":
+                    same = most_named(same, named)
+            elif r.kind == "first":  # one word: a surname named in full before, else a first name
+                same = full.fits(r.first) or by_first.get(fold(r.first), set())
+            if same or r.kind != "last":
+                found = settled[r] = next(iter(same)) if len(same) == 1 else r
+            else:
+                # a lone first name read as a surname (`Дженну` after `Дженна Уильямс`): only
+                # after its full name, as news write it (before it, a headline's words)
+                before = first_before.get(fold(r.last), set())
+                found = next(iter(before)) if len(before) == 1 else r
+        out.append(found)
         if r.kind == "full":
             first_before[fold(r.first)].add(r)
     return out
