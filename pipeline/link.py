@@ -148,13 +148,10 @@ def glosses(refs: Sequence[Ref], spans: Sequence[tuple[int, int]]) -> Iterator[t
 def shortest_names(refs: list[Ref]) -> list[Ref]:
     """An article's names given with more of their parts (`Хуан Перес Гарсия`) as the shorter
     full name it also gives the person (`Хуан Перес`), so that other mentions fit one."""
-    full = {r for r in refs if r.kind == "full"}
+    full = sorted({r for r in refs if r.kind == "full"})
     if not any(" " in r.last for r in full):
         return refs  # most articles: no name of several surname words
-    by_surname: dict[str, list[Ref]] = defaultdict(list)
-    for r in full:
-        by_surname[slug(r.last)].append(r)
-    shorter = {r: fits.pop() for r, fits in longer_names(sorted(full), by_surname) if len(fits) == 1}
+    shorter = {r: fits.pop() for r, fits in longer_names(full, surname_index(full)) if len(fits) == 1}
     return [shorter.get(r, r) for r in refs] if shorter else refs
 
 
@@ -224,15 +221,13 @@ class PersonLinker:
 
     def finish(self) -> None:
         full = sorted(r for r in self.counts if r.kind == "full")
-        by_surname: dict[str, list[Ref]] = defaultdict(list)  # slug of the surname → full names
-        for r in full:
-            by_surname[slug(r.last)].append(r)
-        near = NearWords(by_surname, spellings_of(by_surname, "last"))
-        people = self.cluster(by_surname, near)
+        surnames = surname_index(full)
+        near = NearWords(surnames, spellings_of(surnames, "last"))
+        people = self.cluster(surnames, near)
         for a, b in sorted(self.glossed):
             if a.kind == b.kind == "full":
                 people.union(a, b)
-        for r, fits in longer_names(full, by_surname):
+        for r, fits in longer_names(full, surnames):
             roots = {people.find(f) for f in fits}
             if len(roots) == 1:
                 people.union(r, roots.pop())
@@ -246,7 +241,7 @@ class PersonLinker:
                 self.key_of[r] = name_of[people.find(r)]
                 continue
             surname = r.last or r.first  # a lone word may be either
-            fits = {people.find(f) for s in near.of(slug(surname), fold(surname)) for f in by_surname[s]
+            fits = {people.find(f) for s in near.of(slug(surname), fold(surname)) for f in surnames[s]
                     if variants(f.last, surname, "Surn") and (r.kind != "initial" or initial_of(f.first, r.first))}
             if r.kind == "first" and fold(r.first) in first_names:
                 fits = set()  # someone's first name in the batch: which person is not clear
@@ -286,6 +281,14 @@ class PersonLinker:
 
     def keys(self, rows: Sequence[Sequence]) -> list[str]:
         return [self.key_of[r] for r in self.refs(rows)]
+
+
+def surname_index(full: Sequence[Ref]) -> dict[str, list[Ref]]:
+    """Full names by the slug of their surname."""
+    out: dict[str, list[Ref]] = defaultdict(list)
+    for r in full:
+        out[slug(r.last)].append(r)
+    return out
 
 
 def longer_names(full: Sequence[Ref], by_surname: dict[str, list[Ref]]) -> Iterator[tuple[Ref, set[Ref]]]:

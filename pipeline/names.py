@@ -324,7 +324,7 @@ def name_roles(words: Sequence[str]) -> list[str]:
             role = "Surn"
         elif several and i == first and "Name" in found:
             role = "Name"  # the first of several words is a first name when it can be one
-        elif several and not surname_first and (i == first or i == last and found & set(ROLES) == {"Name"}):
+        elif several and not surname_first and (i == first or i == last and found == {"Name"}):
             # a surname (the dictionary's, or by its ending) comes first only before a first
             # name, a patronymic or initials (`Кузьмин Олег`, `Горлов Андрей`); else the
             # order is by position whatever the dictionary marks:
@@ -707,6 +707,7 @@ class NameTokens:
     dotted: list[bool]      # a dot follows the word
     initial: list[bool]
     particle: list[bool]    # `фон`, `ибн`, `ван`: lower case, not a part by itself (`уль-Малука` is one)
+    joined: list[bool]      # `О` of `О'Лири`: a particle an apostrophe joins to the surname
     roles: tuple[str, ...]  # `first`, `middle`, `last`, `last+` or ""
     pieces: tuple[Piece, ...]
 
@@ -747,7 +748,7 @@ def name_tokens(tokens: Sequence[Token]) -> NameTokens:
             if is_name_word(side):
                 pieces.append(Piece(side, k, part, case, feats.get("Gender", ""), j == len(sides) - 1,
                                     tuple(sorted(feats.items())), tok.pos == "X" or "Foreign" in feats))
-    return NameTokens(tokens, slots, dotted, initial, particle, tuple(roles), tuple(pieces))
+    return NameTokens(tokens, slots, dotted, initial, particle, joined, tuple(roles), tuple(pieces))
 
 
 def read(name: NameTokens, article: Evidence = NO_EVIDENCE) -> Reading:
@@ -790,7 +791,7 @@ def person_name(text: str, name: NameTokens, reading: Reading) -> PersonName:
         out[i] = words[k]
     normal = join_like(text, tokens[0].start, list(tokens), out)
     parts = parts_of(name.roles, [w + "." if name.initial[k] and name.dotted[k] else
-                                  w + tokens[i + 1].text if name.particle[k] and joined_by_apostrophe(tokens, i) else w
+                                  w + tokens[i + 1].text if name.joined[k] else w
                                   for k, (i, w) in enumerate(zip(name.slots, words))], name.particle)
     return PersonName(normal, parts.first, parts.middle, parts.last, reading.case,
                       frozenset(fold(n) for n in reading.noms))
