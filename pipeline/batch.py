@@ -179,6 +179,17 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def warm_up() -> None:
+    """A worker process's models, loaded as it starts, while the parent reads and sends the
+    first batches, not when the first batch arrives. A failure is left to that batch to
+    report (`process_batch` loads them again): a worker whose initializer fails is
+    restarted by the pool for ever."""
+    try:
+        models.load()
+    except Exception:  # reported by the first batch
+        pass
+
+
 def process_batch(items: list[Document | Error], stages: Stages | None = None,
                   doc_timeout: float | None = None, sweep: bool = False, pack: bool = True) -> BatchResult:
     """One batch to rows: the unit of work sent to workers.

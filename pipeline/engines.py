@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
 
 from . import rows
-from .batch import BatchResult
+from .batch import BatchResult, warm_up
 from .ingest import detach
 from .records import Document, Error
 
@@ -60,7 +60,8 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeo
         return doc_timeout * (n_docs + 2) if doc_timeout else None
 
     context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
-    pool = ProcessPool(max_workers=workers, context=context)
+    pool = ProcessPool(max_workers=workers, context=context, initializer=warm_up)
+    pool.active  # starts the workers now, before the first batch is read
     finished = False
     try:
         pending: dict = {}

@@ -167,6 +167,20 @@ def test_the_cycle_collector_is_off_while_a_batch_runs_and_back_on_after():
         gc.enable()
 
 
+def test_a_worker_whose_models_fail_to_load_starts_and_its_first_batch_says_why(monkeypatch):
+    from pipeline import batch, models
+    from pipeline.ingest import make_document
+
+    def damaged():
+        raise OSError("the tagger's weights are damaged")
+
+    monkeypatch.setattr(models, "load", damaged)
+    batch.warm_up()  # a worker's initializer that raised would be restarted for ever
+    text = "Депутаты собрались в Твери в среду."
+    with pytest.raises(OSError, match="damaged"):  # the engine makes it each article's error
+        batch.process_batch([make_document("g", "<g>", text, text.encode())], doc_timeout=5)
+
+
 def test_the_sweeper_freezes_what_a_batch_leaves_and_frees_its_cycles_every_few_batches():
     import gc
     import weakref
