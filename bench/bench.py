@@ -10,7 +10,8 @@ two taggers as slovnet's own code runs them (the stages' former path) and as `fa
 them, on the same sentences; then `ruextract run` with 1 and 2 worker processes on a larger
 set, in tokens/s per core, and the peak memory of a worker; last, whole-process runs on that
 set, as a user starts them: the natasha core as a script of its own and `ruextract run
---workers 1` and `--workers 2`, each paying its interpreter, imports and model loads.
+--workers 1` and `--workers 2`, each paying its interpreter, imports and model loads, beside
+two `--workers 1` runs at once on half the articles each (the machine's ceiling for two).
 Reports medians over the repeats, alternated: the machines are shared and noisy, so read the
 ratios, not the seconds.
 """
@@ -72,8 +73,11 @@ def natasha_core(texts: list[str]):
 
 
 def stage_times(paths: list[Path]) -> dict[str, float]:
+    """Seconds per stage, each batch run as a run runs it: with the cycle collector paused
+    (left on, it walked the batch's records and charged the walks to whichever stage was
+    making objects, tokenize above all)."""
     from pipeline import ingest
-    from pipeline.batch import BATCH_SIZE, batches
+    from pipeline.batch import BATCH_SIZE, batches, collector_paused
     from pipeline.records import Document
     from pipeline.stages import STAGES
 
@@ -83,10 +87,11 @@ def stage_times(paths: list[Path]) -> dict[str, float]:
     times["ingest"] = time.perf_counter() - started
     for batch in batches(items, BATCH_SIZE):
         batch = [doc for doc in batch if isinstance(doc, Document)]
-        for name, stage in STAGES:
-            started = time.perf_counter()
-            batch = stage(batch)
-            times[name] += time.perf_counter() - started
+        with collector_paused():
+            for name, stage in STAGES:
+                started = time.perf_counter()
+                batch = stage(batch)
+                times[name] += time.perf_counter() - started
     return times
 
 
@@ -211,37 +216,48 @@ def texts_of(folders: list[str]) -> list[str]:
 
 def whole_processes(folders: list[str], repeat: int) -> None:
     """The natasha core and `ruextract run` with 1 and 2 workers as processes of their own,
-    alternated: what a user waits for, start-up and model loads included."""
+    alternated: what a user waits for, start-up and model loads included. Each round also
+    runs two 1-worker processes at once, each on half the articles: what this shared
+    machine gives two independent processes at that moment, the ceiling of `--workers 2`
+    (whose second core the machine's other tenants share)."""
     if not folders or repeat < 1:
         return
     # Byte-compiled as `pip install .` leaves it: with PYTHONDONTWRITEBYTECODE set (as on
     # this project's machines) an editable install compiled every module of the pipeline in
     # every process, 70 ms each, while natasha's and slovnet's came compiled.
     compileall.compile_dir(ROOT / "pipeline", quiet=1)
+    run = [sys.executable, "-m", "pipeline", "run"]
+    paths = [str(p) for p in paths_of(folders)]
     commands = {
-        "core": [sys.executable, __file__, "--core", *folders],
-        "run1": [sys.executable, "-m", "pipeline", "run", *folders, "--workers", "1", "--out"],
-        "run2": [sys.executable, "-m", "pipeline", "run", *folders, "--workers", "2", "--out"],
+        "core": [[sys.executable, __file__, "--core", *folders]],
+        "run1": [[*run, *folders, "--workers", "1", "--out"]],
+        "run2": [[*run, *folders, "--workers", "2", "--out"]],
+        "halves": [[*run, *paths[0::2], "--workers", "1", "--out"], [*run, *paths[1::2], "--workers", "1", "--out"]],
     }
     seconds: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as out:
         for i in range(repeat):
-            for name, command in commands.items():
-                target = [str(Path(out) / f"{name}{i}")] if name != "core" else []
+            for name, group in commands.items():
                 started = time.perf_counter()
-                done = subprocess.run(command + target, cwd=ROOT, capture_output=True, text=True)
-                if done.returncode:
-                    raise SystemExit(f"{' '.join(command + target)} failed:\n{done.stderr}")
+                running = [subprocess.Popen(command + ([str(Path(out) / f"{name}{i}-{k}")] if name != "core" else []),
+                                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                           for k, command in enumerate(group)]
+                for command, process in zip(group, running):
+                    _, stderr = process.communicate()
+                    if process.returncode:
+                        raise SystemExit(f"{' '.join(command[:8])} ... failed:\n{stderr}")
                 seconds[name].append(time.perf_counter() - started)
-    core, one, two = (statistics.median(seconds[name]) for name in commands)
+    core, one, two, halves = (statistics.median(seconds[name]) for name in commands)
     print(f"whole processes, median of {repeat}: natasha core {core:.1f}s, "
-          f"ruextract run 1 worker {one:.1f}s, 2 workers {two:.1f}s")
-    print(f"  ruextract 1 worker / natasha core: {core / one:.2f}x; 2 workers / 1 worker: {one / two:.2f}x")
+          f"ruextract run 1 worker {one:.1f}s, 2 workers {two:.1f}s, two 1-worker halves at once {halves:.1f}s")
+    print(f"  ruextract 1 worker / natasha core: {core / one:.2f}x; 2 workers / 1 worker: {one / two:.2f}x "
+          f"(the ceiling, 1 worker / two halves at once: {one / halves:.2f}x)")
     # The load of a shared machine drifts over minutes: runs of one round saw about the same.
-    by_round = [(c / a, a / b) for c, a, b in zip(seconds["core"], seconds["run1"], seconds["run2"])]
+    rounds = list(zip(seconds["core"], seconds["run1"], seconds["run2"], seconds["halves"]))
     print("  the same, median of the rounds' own ratios: "
-          f"{statistics.median(r[0] for r in by_round):.2f}x; {statistics.median(r[1] for r in by_round):.2f}x "
-          f"(rounds: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in by_round)})")
+          f"{statistics.median(c / a for c, a, _, _ in rounds):.2f}x; "
+          f"{statistics.median(a / b for _, a, b, _ in rounds):.2f}x (ceiling {statistics.median(a / h for _, a, _, h in rounds):.2f}x) "
+          f"(rounds: {', '.join(f'{c / a:.2f}/{a / b:.2f}/{a / h:.2f}' for c, a, b, h in rounds)})")
 
 
 def workers(folders: list[str], repeat: int) -> None:
