@@ -56,9 +56,13 @@ def normal_word(word: str) -> str:
     return cyrillic_look_alikes(word).lower().replace("ё", "е").translate(STRESS_MARKS)
 
 
-@lru_cache(maxsize=15_000)
+@lru_cache(maxsize=50_000)
 def lemma_of(word: str, pos: str, feats: tuple[tuple[str, str], ...]) -> str:
-    """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse."""
+    """The lemma of `word` tagged `pos`/`feats`, from the best agreeing pymorphy3 parse.
+
+    Cached for as many (word, tag) pairs as some 800 articles hold (NEREL train and dev:
+    47k): with 15k, a worker parsed a fifth of them again (59k misses against 47k), and its
+    lemmatizing took 13% longer."""
     if pos in KEEP_AS_IS or not any(ch.isalpha() for ch in word):
         return word
     if pos in UNINFLECTED:
