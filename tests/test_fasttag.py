@@ -207,3 +207,17 @@ def test_word_features_are_slovnets_and_the_cache_stays_bounded(monkeypatch):
     got = [features.packed(w) for w in words]
     assert got == [w << fasttag.SHAPE_BITS | s for w, s in zip(word_ids, shape_ids)]
     assert len(features.cache) <= 10
+
+
+def test_the_taggers_run_on_one_blas_thread_and_the_setting_comes_back():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    before = blas_threads()
+    assert before  # numpy's BLAS is there to limit
+    for _ in range(2):  # the second time, with the libraries found the first time
+        with models.one_blas_thread():
+            assert blas_threads() == {1}
+        assert blas_threads() == before
