@@ -232,7 +232,7 @@ def viterbi(scores: np.ndarray, lengths: list[int], transitions: np.ndarray) -> 
         step = score[:, :, None] + transitions + padded[i][:, None, :]
         came = step.argmax(-2)
         history[i] = came
-        score = np.where((i < sizes)[:, None], np.take_along_axis(step, came[:, None, :], -2)[:, 0], score)
+        score = np.where((i < sizes)[:, None], step.max(-2), score)  # the values at `came`
     best = score.argmax(-1)
     path = np.zeros((count, longest), dtype=np.int64)
     rows = np.arange(count)
