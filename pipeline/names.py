@@ -87,6 +87,8 @@ NO_READING_BEFORE = -1.0  # ... a word before it: those may stay as written (`Р
 NO_READING_SYLLABLE = -0.5  # ... above all one syllable of an East Asian name (`Ким Чен Ира`)
 NOT_NOMINATIVE = -5.0  # a nominative reading of an ending no nominative has
 
+APOSTROPHES = ("'", "’")  # joining the particle `О` to `Лири` in `О'Лири`, `Д` to `Алема` in `Д’Алема`
+
 
 def fold(text: str) -> str:
     return text.lower().replace("ё", "е")
@@ -380,7 +382,7 @@ def parts_of(roles: Sequence[str], noms: Sequence[str], particle: Sequence[bool]
     noms = list(noms)
     for k in range(len(noms) - 1, -1, -1):
         if surname_at[k] is not None:
-            space = "" if noms[k][-1:] in ("'", "’") else " "  # `О'Лири`, `фон дер Ляйен`
+            space = "" if noms[k][-1:] in APOSTROPHES else " "  # `О'Лири`, `фон дер Ляйен`
             noms[surname_at[k]] = f"{noms[k]}{space}{noms[surname_at[k]]}"
     parts = Parts()
     for role, nom in zip(roles, noms):
@@ -715,7 +717,7 @@ class NameTokens:
 def joined_by_apostrophe(tokens: Sequence[Token], i: int) -> bool:
     """`О` of `О'Лири`, `Д` of `Д’Алема`: a letter an apostrophe joins to the surname after
     it, no initial (the tokenizer splits the three apart)."""
-    return len(tokens[i].text) == 1 and i + 2 < len(tokens) and tokens[i + 1].text in ("'", "’") \
+    return len(tokens[i].text) == 1 and i + 2 < len(tokens) and tokens[i + 1].text in APOSTROPHES \
         and tokens[i + 1].start == tokens[i].stop and tokens[i + 2].start == tokens[i + 1].stop
 
 
