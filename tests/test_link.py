@@ -252,9 +252,12 @@ def random_names(n: int, shape: str) -> list[list[tuple]]:
                                    "one article, many people", "many articles"])
 def test_linking_cost_is_linear_in_the_names(shape):
     small, large = random_names(400, shape), random_names(1600, shape)
-    for _ in range(3):  # a ratio over the limit is measured again: linear lands near 4.5, quadratic near 16
+    # Linear lands at 4.2-5.3 (the sort in finish and the CPU cache add to 4), once 6.6 on a
+    # busy machine; quadratic near 16. The bound is test_scaling's 6, and a ratio over it is
+    # measured again.
+    for _ in range(3):
         times = [(linking_time(small), linking_time(large)) for _ in range(7)]  # alternated: noise hits both
         ratio = min(t for _, t in times) / min(t for t, _ in times)
-        if ratio <= 5:
+        if ratio <= 6:
             break
-    assert ratio <= 5, times
+    assert ratio <= 6, times
