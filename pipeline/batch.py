@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import resource
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -243,3 +244,19 @@ def batches(items: Iterable[Document | Error], size: int = BATCH_SIZE,
         batch.append(item)
     if batch:
         yield batch
+
+
+def tapered(batches: Iterable[list[Document | Error]], hold: int, pieces: int = 4) -> Iterator[list[Document | Error]]:
+    """The batches, the last `hold` of them cut in `pieces` each, so that parallel workers
+    finish together: with whole batches to the end, one worker idled while another ran
+    the last one (0.15-0.3 s of a 10 s run on two workers). The last batches are known by
+    holding `hold` batches back, as many as the workers take in flight anyway."""
+    held: deque[list[Document | Error]] = deque()
+    for batch in batches:
+        held.append(batch)
+        if len(held) > hold:
+            yield held.popleft()
+    for batch in held:
+        step = -(-len(batch) // pieces)
+        for i in range(0, len(batch), step):
+            yield batch[i:i + step]

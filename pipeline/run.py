@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from . import engines, info, ingest, merge
-from .batch import BATCH_SIZE, DOC_TIMEOUT, Stages, Summary, batches, collector_paused, process, process_batch  # noqa: F401 (process: the API of a run)
+from .batch import BATCH_SIZE, DOC_TIMEOUT, Stages, Summary, batches, collector_paused, process, process_batch, tapered  # noqa: F401 (process: the API of a run)
 from .checkpoint import SCHEMA_VERSION, Checkpoint
 from .engines import default_workers  # noqa: F401 (the CLI's default)
 from .records import Document, Error
@@ -90,7 +90,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
     if engine == "dask":
         results = engines.dask(chunks, work, workers, scheduler)
     elif workers > 1:
-        results = engines.processes(chunks, work, workers, doc_timeout, closing)
+        results = engines.processes(tapered(chunks, 2 * workers), work, workers, doc_timeout, closing)
     else:
         results = engines.serial(chunks, work)
     for batch, result in results:

@@ -83,6 +83,16 @@ def test_two_workers_write_the_same_tables(tmp_path, full_run):
     assert not [t for t in threading.enumerate() if t.name == "ruextract-pool-join"]
 
 
+def test_the_last_batches_are_cut_smaller_and_nothing_is_lost_or_reordered():
+    from pipeline.batch import tapered
+
+    cut = list(tapered(([i] * 8 for i in range(6)), hold=2, pieces=4))
+    assert [len(b) for b in cut] == [8, 8, 8, 8] + [2] * 8
+    assert [x for b in cut for x in b] == [i for i in range(6) for _ in range(8)]
+    assert [len(b) for b in tapered([[1, 2, 3]], hold=4)] == [1, 1, 1]
+    assert list(tapered([], hold=4)) == []
+
+
 def test_dask_local_cluster_writes_the_same_tables(tmp_path, full_run):
     pytest.importorskip("dask.distributed")
     inputs, full_out = full_run
