@@ -11,7 +11,7 @@ from . import rows
 from .batch import batches, process_batch
 from .entities import Dates, Entities
 from .ingest import make_document
-from .merge import relinked
+from .merge import RELINKED, relinked
 
 PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
 
@@ -31,7 +31,8 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
     entities = Entities()
     frames = {}
     for name, table_rows in tables.items():  # the same cross-document steps as `merge`
-        final = entities.watch(name, relinked(lambda: iter(table_rows), name), Dates(tables["documents"]))
+        final = relinked(lambda: iter(table_rows)) if name == RELINKED else table_rows
+        final = entities.watch(name, final, Dates(tables["documents"]))
         frames[name] = frame(name, list(final))
     frames["entities"] = frame("entities", entities.rows())
     return frames

@@ -85,6 +85,18 @@ class Checkpoint:
             self._create(fingerprint, previous)
         self.seen = Seen(self.db)
 
+    @classmethod
+    def reader(cls, out: Path) -> Checkpoint:
+        """The work store of a run that is writing its tables, opened read-only by another
+        process of that run (see `merge.person_keys`)."""
+        store = cls.__new__(cls)
+        store.dir = Path(out) / WORK_DIR
+        store.path = store.dir / "run.sqlite"
+        store.resuming = True
+        store.db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        store.seen = Seen(store.db)
+        return store
+
     def _fingerprint(self) -> str | None:
         try:
             with sqlite3.connect(self.path) as db:

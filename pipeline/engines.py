@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
 
 from . import rows
 from .batch import BatchResult, warm_up
@@ -43,32 +43,37 @@ def lost(item: Item, why: str) -> BatchResult:
     return result
 
 
-def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeout: float | None,
-              closing: list[threading.Thread] | None = None) -> Iterator[tuple[list[Item], BatchResult]]:
-    """Batches in `workers` processes (pebble), at most two per worker in flight.
+class Processes:
+    """Worker processes (pebble) for one run: its batches (`results`), then jobs of the
+    final merge (`submit`), until `close`."""
 
-    The time limit inside `work` stops a slow article; if a worker still does not answer
-    (stuck in C code that ignores signals) or dies (a crash, the OOM killer), pebble stops
-    or replaces that process alone, and its batch is run again one article at a time, so
-    only the article at fault is lost and becomes an error. Once every batch is in, the
-    pool is joined by a thread put in `closing` (pebble's loops take 0.1 s to wind down),
-    so the caller can write the tables meanwhile and join it after."""
-    from pebble import ProcessExpired, ProcessPool
+    def __init__(self, workers: int, doc_timeout: float | None):
+        from pebble import ProcessPool
 
-    def limit(n_docs: int) -> float | None:
+        self.workers, self.doc_timeout = workers, doc_timeout
+        context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
+        self.pool = ProcessPool(max_workers=workers, context=context, initializer=warm_up)
+        self.pool.active  # starts the workers now, before the first batch is read
+        self.joining: threading.Thread | None = None
+
+    def limit(self, n_docs: int) -> float | None:
         # the batch's own limit, then each article alone, and one more as grace
-        return doc_timeout * (n_docs + 2) if doc_timeout else None
+        return self.doc_timeout * (n_docs + 2) if self.doc_timeout else None
 
-    context = multiprocessing.get_context("spawn")  # no fork of a process with loaded models
-    pool = ProcessPool(max_workers=workers, context=context, initializer=warm_up)
-    pool.active  # starts the workers now, before the first batch is read
-    finished = False
-    try:
+    def results(self, batches: Iterator[list[Item]], work: Work) -> Iterator[tuple[list[Item], BatchResult]]:
+        """The batches' results, at most two batches per worker in flight.
+
+        The time limit inside `work` stops a slow article; if a worker still does not answer
+        (stuck in C code that ignores signals) or dies (a crash, the OOM killer), pebble stops
+        or replaces that process alone, and its batch is run again one article at a time, so
+        only the article at fault is lost and becomes an error."""
+        from pebble import ProcessExpired
+
         pending: dict = {}
 
         def submit(batch: list[Item], alone: bool = False) -> None:
             shipped = [detach(i) if isinstance(i, Document) else i for i in batch]
-            future = pool.schedule(work, args=(shipped,), timeout=limit(len(batch)))
+            future = self.pool.schedule(work, args=(shipped,), timeout=self.limit(len(batch)))
             pending[future] = (batch, alone)
 
         def settle(future) -> Iterator[tuple[list[Item], BatchResult]]:
@@ -76,7 +81,7 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeo
             try:
                 result = future.result()
             except TimeoutError:
-                why = f"its worker process did not answer within {limit(len(batch)):g} s and was stopped"
+                why = f"its worker process did not answer within {self.limit(len(batch)):g} s and was stopped"
             except ProcessExpired as exc:
                 why = f"its worker process died ({exc})"
             except Exception as exc:  # outside the stages, which turn their own failures into errors
@@ -92,7 +97,7 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeo
 
         for batch in batches:
             submit(batch)
-            while len(pending) >= 2 * workers:
+            while len(pending) >= 2 * self.workers:
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for future in done:
                     yield from settle(future)
@@ -100,14 +105,23 @@ def processes(batches: Iterator[list[Item]], work: Work, workers: int, doc_timeo
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
                 yield from settle(future)
-        finished = True
-    finally:
-        pool.stop()  # at once on an interruption: the checkpoint keeps what was finished
-        if finished and closing is not None:
-            closing.append(threading.Thread(target=pool.join, name="ruextract-pool-join"))
-            closing[-1].start()
-        else:
-            pool.join()
+
+    def submit(self, fn: Callable, *args) -> Future:
+        """`fn(*args)` in a worker, with no time limit."""
+        return self.pool.schedule(fn, args=args)
+
+    def close(self) -> None:
+        """Stop the workers at once (the checkpoint keeps what they finished). pebble's
+        threads take 0.1 s to wind down: a thread of its own waits for them while the
+        caller goes on, until `join`."""
+        if self.joining is None:
+            self.pool.stop()
+            self.joining = threading.Thread(target=self.pool.join, name="ruextract-pool-join")
+            self.joining.start()
+
+    def join(self) -> None:
+        self.close()
+        self.joining.join()
 
 
 def dask(batches: Iterator[list[Item]], work: Work, workers: int,

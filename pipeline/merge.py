@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -90,20 +92,55 @@ def kept_rows(table: str, rows: Iterator[tuple], checkpoint: Checkpoint) -> Iter
 RELINKED = "persons"  # the table whose keys are made batch-wide as it is written
 
 
-def relinked(rows: Callable[[], Iterator[tuple]], table: str) -> Iterator[tuple]:
-    """Persons with their batch-wide key (see `link`): one pass to gather, one to write."""
-    if table != RELINKED:
-        yield from rows()
-        return
+def merged_rows(name: str, checkpoint: Checkpoint, out: Path, fmt: str = "csv") -> Iterator[tuple]:
+    """The table's final rows, in contract order: this run's, and the old rows it keeps."""
+    if previous_path(out, name, fmt) is None:
+        return checkpoint.rows(name)
+    old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
+    return heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
+
+
+def linked(rows: Iterable[tuple]) -> PersonLinker:
+    """The batch-wide person keys of the persons rows (grouped by doc_id), decided."""
     linker = PersonLinker()
-    for _, doc_rows in groupby(rows(), key=itemgetter(0)):
+    for _, doc_rows in groupby(rows, key=itemgetter(0)):
         linker.add(list(doc_rows))
     linker.finish()
-    key_col = columns(table).index("person_id")
+    return linker
+
+
+def person_keys(out: Path, fmt: str = "csv") -> dict:
+    """The person keys of the run whose work store `out` holds, decided in a process of
+    the run's pool while the parent writes the other tables (see `write_tables`)."""
+    checkpoint = Checkpoint.reader(out)
+    try:
+        return linked(merged_rows(RELINKED, checkpoint, out, fmt)).key_of
+    finally:
+        checkpoint.close()
+
+
+def relinked(rows: Callable[[], Iterator[tuple]], key_of: dict | None = None) -> Iterator[tuple]:
+    """Persons with their batch-wide key (see `link`): one pass to gather, one to write.
+    The first pass is skipped when the keys were decided already (`key_of`)."""
+    linker = PersonLinker()
+    if key_of is None:
+        linker = linked(rows())
+    else:
+        linker.key_of = key_of
+    key_col = columns(RELINKED).index("person_id")
     for _, doc_rows in groupby(rows(), key=itemgetter(0)):
         doc_rows = list(doc_rows)
         for row, key in zip(doc_rows, linker.keys(doc_rows)):
             yield row[:key_col] + (key,) + row[key_col + 1:]
+
+
+def outcome(future: Future | None) -> dict | None:
+    """A worker's person keys; None if there is no worker or it failed (a worker that died
+    is no reason to lose the run: the keys are then decided here)."""
+    try:
+        return future.result() if future else None
+    except Exception:
+        return None
 
 
 def copied(table: str) -> bool:
@@ -112,26 +149,33 @@ def copied(table: str) -> bool:
     return table in DOCUMENT_TABLES and table != RELINKED and not watched(table)
 
 
-def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: bool = False) -> None:
+def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: bool = False,
+                 submit: Callable[..., Future] | None = None, release: Callable[[], None] | None = None) -> None:
     """Every table of `out`, merged from the previous tables and this run's rows; each file
     is replaced whole (see `export.atomic_write`). Merging again after a crash half-way
     gives the same tables: the rows of this run that a replaced table already holds are
-    dropped as old rows of redone documents, and keys are made anew from the names."""
+    dropped as old rows of redone documents, and keys are made anew from the names.
+
+    With a pool of workers (`submit`), one of them decides the person keys meanwhile (0.3 s
+    on 800 articles, half the merge) and persons go last; `release` is called once the
+    pool has nothing more to do."""
     out = Path(out)
     export.sweep_temp_files(out)
+    keys = submit(person_keys, out, fmt) if submit else None
     entities = Entities()
-    for name in article_tables():
-        new = previous_path(out, name, fmt) is None  # this run's rows alone
-        if new and fmt == "csv" and copied(name):
+    tables = article_tables()
+    if keys:
+        tables = [name for name in tables if name != RELINKED] + [RELINKED]
+    for name in tables:
+        if previous_path(out, name, fmt) is None and fmt == "csv" and copied(name):
             export.write_lines(name, checkpoint.lines(name), out, excel=excel)
             continue
-
-        def merged(name: str = name, new: bool = new) -> Iterator[tuple]:
-            if new:
-                return checkpoint.rows(name)
-            old = kept_rows(name, previous_rows(out, name, fmt), checkpoint)
-            return heapq.merge(old, checkpoint.rows(name), key=sort_key(name))
+        rows = partial(merged_rows, name, checkpoint, out, fmt)
+        if name == RELINKED:
+            rows = partial(relinked, rows, outcome(keys))
+            if release:
+                release()
         dates = Dates(previous_rows(out, "documents", fmt))  # written first, so already this run's
-        export.write_rows(name, entities.watch(name, relinked(merged, name), dates), out, fmt=fmt, excel=excel)
+        export.write_rows(name, entities.watch(name, rows(), dates), out, fmt=fmt, excel=excel)
     export.write_rows("entities", entities.rows(), out, fmt=fmt, excel=excel)
     export.write_datapackage(out, fmt, excel)

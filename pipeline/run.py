@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -85,24 +84,27 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
     if batch_size is None:
         batch_size = PARALLEL_BATCH_SIZE if workers > 1 or engine == "dask" else BATCH_SIZE
     work = partial(process_batch, stages=stages, doc_timeout=doc_timeout, sweep=True)
-    closing: list[threading.Thread] = []  # worker pools winding down while the tables are written
     chunks = batches(todo(ingest.read(paths, max_mb, seen=checkpoint.seen)), batch_size)
-    if engine == "dask":
-        results = engines.dask(chunks, work, workers, scheduler)
-    elif workers > 1:
-        results = engines.processes(tapered(chunks, 2 * workers), work, workers, doc_timeout, closing)
-    else:
-        results = engines.serial(chunks, work)
-    for batch, result in results:
-        checkpoint.commit(result, batch)
-        for error in result.errors if on_error else ():
-            on_error(error)
-        tick(result.summary.articles + result.summary.errors)
-    checkpoint.flush()
-    with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
-        merge.write_tables(checkpoint, out, fmt=fmt, excel=excel)
-    for thread in closing:
-        thread.join()
+    pool = engines.Processes(workers, doc_timeout) if workers > 1 and engine != "dask" else None
+    try:
+        if engine == "dask":
+            results = engines.dask(chunks, work, workers, scheduler)
+        elif pool:
+            results = pool.results(tapered(chunks, 2 * workers), work)
+        else:
+            results = engines.serial(chunks, work)
+        for batch, result in results:
+            checkpoint.commit(result, batch)
+            for error in result.errors if on_error else ():
+                on_error(error)
+            tick(result.summary.articles + result.summary.errors)
+        checkpoint.flush()
+        with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
+            merge.write_tables(checkpoint, out, fmt=fmt, excel=excel,
+                               submit=pool.submit if pool else None, release=pool.close if pool else None)
+    finally:
+        if pool:
+            pool.join()
     summary = checkpoint.totals()
     checkpoint.remove()
     summary.skipped, summary.resumed = counted.skipped, counted.resumed

@@ -83,6 +83,47 @@ def test_two_workers_write_the_same_tables(tmp_path, full_run):
     assert not [t for t in threading.enumerate() if t.name == "ruextract-pool-join"]
 
 
+def test_with_workers_the_person_keys_are_decided_in_one_of_them(tmp_path, full_run, monkeypatch):
+    """The parent writes the other tables meanwhile; linking here would fail."""
+    from pipeline import merge
+
+    def not_here(rows):
+        raise AssertionError("person keys decided in the parent")
+
+    inputs, full_out = full_run
+    monkeypatch.setattr(merge, "linked", not_here)
+    run([inputs], tmp_path / "out", workers=2, batch_size=1)
+    assert table_bytes(tmp_path / "out") == table_bytes(full_out)
+
+
+def test_a_worker_that_fails_the_person_keys_leaves_them_to_the_parent(tmp_path, full_run, monkeypatch):
+    from concurrent.futures import Future
+
+    from pipeline import engines
+
+    def failing(self, fn, *args):
+        future = Future()
+        future.set_exception(RuntimeError("worker lost"))
+        return future
+
+    inputs, full_out = full_run
+    monkeypatch.setattr(engines.Processes, "submit", failing)
+    run([inputs], tmp_path / "out", workers=2, batch_size=1)
+    assert table_bytes(tmp_path / "out") == table_bytes(full_out)
+
+
+def test_an_incremental_run_on_workers_keys_old_and_new_persons_as_one_run(tmp_path, full_run):
+    """The worker that decides the keys reads the folder's earlier persons rows too."""
+    _, full_out = full_run
+    first = write_articles(tmp_path / "day1", {k: ARTICLES[k] for k in ("a1", "a3")})
+    second = write_articles(tmp_path / "day2", {k: ARTICLES[k] for k in ("a2", "a4")})
+    out = tmp_path / "out"
+    run([first], out, workers=2, batch_size=1)
+    run([second], out, workers=2, batch_size=1)
+    full, inc = table_bytes(full_out), table_bytes(out)
+    assert {k: v for k, v in inc.items() if k != "documents.csv"} == {k: v for k, v in full.items() if k != "documents.csv"}
+
+
 def test_the_last_batches_are_cut_smaller_and_nothing_is_lost_or_reordered():
     from pipeline.batch import tapered
 
