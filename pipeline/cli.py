@@ -1,16 +1,23 @@
 """The `ruextract` command line."""
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-from importlib.metadata import PackageNotFoundError, version
 
-from tqdm import tqdm
+# The pipeline's matrix products run on one BLAS thread (`models.one_blas_thread`), so the
+# thread pool OpenBLAS starts with numpy only spins: 0.1 s of CPU a process as it starts,
+# three times in a 2-worker run while the cores are busiest. Set before numpy loads, for
+# this process and the workers it spawns; a value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from . import commands, info, ingest
-from .batch import BATCH_SIZE, DOC_TIMEOUT
-from .run import PARALLEL_BATCH_SIZE, default_workers, run
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from importlib.metadata import PackageNotFoundError, version  # noqa: E402
+
+from tqdm import tqdm  # noqa: E402
+
+from . import commands, info, ingest  # noqa: E402
+from .batch import BATCH_SIZE, DOC_TIMEOUT  # noqa: E402
+from .run import PARALLEL_BATCH_SIZE, default_workers, run  # noqa: E402
 
 
 def package_version() -> str:

@@ -134,6 +134,38 @@ def test_the_last_batches_are_cut_smaller_and_nothing_is_lost_or_reordered():
     assert list(tapered([], hold=4)) == []
 
 
+BLAS_THREADS = """
+import json, threadpoolctl
+import pipeline.cli
+from pipeline.engines import Processes
+
+def openblas(info):
+    return [lib["num_threads"] for lib in info if lib["internal_api"] == "openblas"]
+
+pool = Processes(1, None)
+try:
+    print(json.dumps([openblas(threadpoolctl.threadpool_info()), openblas(pool.submit(threadpoolctl.threadpool_info).result())]))
+finally:
+    pool.join()
+"""
+
+
+@pytest.mark.parametrize("preset, threads", [(None, 1), ("2", 2)])
+def test_the_command_and_its_workers_start_openblas_on_one_thread_unless_told_otherwise(preset, threads):
+    """The pipeline multiplies on one BLAS thread: OpenBLAS's pool would only spin as each
+    process starts. A value the user set stays."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    out = subprocess.run([sys.executable, "-c", BLAS_THREADS], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [[threads], [threads]]
+
+
 def test_dask_local_cluster_writes_the_same_tables(tmp_path, full_run):
     pytest.importorskip("dask.distributed")
     inputs, full_out = full_run
