@@ -92,7 +92,6 @@ class Checkpoint:
         store = cls.__new__(cls)
         store.dir = Path(out) / WORK_DIR
         store.path = store.dir / "run.sqlite"
-        store.resuming = True
         store.db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
         store.seen = Seen(store.db)
         return store

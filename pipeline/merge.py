@@ -7,7 +7,8 @@ size costs one sequential pass. A new CSV table that passes through unchanged is
 workers' CSV lines copied in order (`rows.pack`), not formatted here row by row. Old rows
 of the documents this run processed (or failed) and old errors of its inputs are dropped
 on the way, so an incremental run writes what one run over all the articles would. On the
-way too, persons get their batch-wide keys (`link`) and the entities are counted
+way too, persons get their batch-wide keys (`link`; decided by a worker of the run's pool,
+if it has one, while this process writes the other tables) and the entities are counted
 (`entities`).
 """
 from __future__ import annotations
@@ -122,10 +123,10 @@ def person_keys(out: Path, fmt: str = "csv") -> dict:
 def relinked(rows: Callable[[], Iterator[tuple]], key_of: dict | None = None) -> Iterator[tuple]:
     """Persons with their batch-wide key (see `link`): one pass to gather, one to write.
     The first pass is skipped when the keys were decided already (`key_of`)."""
-    linker = PersonLinker()
     if key_of is None:
         linker = linked(rows())
     else:
+        linker = PersonLinker()
         linker.key_of = key_of
     key_col = columns(RELINKED).index("person_id")
     for _, doc_rows in groupby(rows(), key=itemgetter(0)):
@@ -138,7 +139,7 @@ def outcome(future: Future | None) -> dict | None:
     """A worker's person keys; None if there is no worker or it failed (a worker that died
     is no reason to lose the run: the keys are then decided here)."""
     try:
-        return future.result() if future else None
+        return future.result() if future is not None else None
     except Exception:
         return None
 
@@ -164,7 +165,7 @@ def write_tables(checkpoint: Checkpoint, out: Path, fmt: str = "csv", excel: boo
     keys = submit(person_keys, out, fmt) if submit else None
     entities = Entities()
     tables = article_tables()
-    if keys:
+    if keys is not None:
         tables = [name for name in tables if name != RELINKED] + [RELINKED]
     for name in tables:
         if previous_path(out, name, fmt) is None and fmt == "csv" and copied(name):
