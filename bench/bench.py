@@ -252,11 +252,11 @@ def whole_processes(folders: list[str], repeat: int) -> None:
           f"ruextract run 1 worker {one:.1f}s, 2 workers {two:.1f}s, two 1-worker halves at once {halves:.1f}s")
     print(f"  ruextract 1 worker / natasha core: {core / one:.2f}x; 2 workers / 1 worker: {one / two:.2f}x "
           f"(the ceiling, 1 worker / two halves at once: {one / halves:.2f}x)")
-    # What the code still loses to the machine's ceiling: the serial part of a 2-worker run.
-    print(f"  2 workers take {two / halves:.2f}x the time of two half-runs at once "
-          f"(rounds' median {statistics.median(b / h for b, h in zip(seconds['run2'], seconds['halves'])):.2f}x)")
     # The load of a shared machine drifts over minutes: runs of one round saw about the same.
     rounds = list(zip(seconds["core"], seconds["run1"], seconds["run2"], seconds["halves"]))
+    # What the code still loses to the machine's ceiling: the serial part of a 2-worker run.
+    print(f"  2 workers take {two / halves:.2f}x the time of two half-runs at once "
+          f"(rounds' median {statistics.median(b / h for _, _, b, h in rounds):.2f}x)")
     print("  the same, median of the rounds' own ratios: "
           f"{statistics.median(c / a for c, a, _, _ in rounds):.2f}x; "
           f"{statistics.median(a / b for _, a, b, _ in rounds):.2f}x (ceiling {statistics.median(a / h for _, a, _, h in rounds):.2f}x) "
