@@ -183,8 +183,8 @@ def peak_memory_mb() -> float:
 def warm_up() -> None:
     """A worker process's models, loaded as it starts, while the parent reads and sends the
     first batches, not when the first batch arrives. A failure is left to that batch to
-    report (`process_batch` loads them again): a worker whose initializer fails is
-    restarted by the pool for ever."""
+    report, as it loads them again (`process_batch` with a time limit, else the stages on
+    first use): a worker whose initializer fails is restarted by the pool for ever."""
     try:
         models.load()
     except Exception:  # reported by the first batch

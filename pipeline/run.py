@@ -89,7 +89,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
     try:
         if engine == "dask":
             results = engines.dask(chunks, work, workers, scheduler)
-        elif pool:
+        elif pool is not None:
             results = pool.results(tapered(chunks, 2 * workers), work)
         else:
             results = engines.serial(chunks, work)
@@ -101,9 +101,10 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
         checkpoint.flush()
         with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
             merge.write_tables(checkpoint, out, fmt=fmt, excel=excel,
-                               submit=pool.submit if pool else None, release=pool.close if pool else None)
+                               submit=pool.submit if pool is not None else None,
+                               release=pool.close if pool is not None else None)
     finally:
-        if pool:
+        if pool is not None:
             pool.join()
     summary = checkpoint.totals()
     checkpoint.remove()
