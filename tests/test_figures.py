@@ -175,6 +175,25 @@ def test_parse_digits(text, value):
     assert parse_digits(text) == pytest.approx(value)
 
 
+@pytest.mark.parametrize("text", ["1,5.10.2012", "1,2.2.1", "2.0.1", "1,2,3", "1.234,5,6"])
+def test_parse_digits_rejects_separators_that_group_no_thousands(text):
+    assert parse_digits(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1", "12", "345", "2012", ",", ".", "-"]), min_size=1, max_size=9).map("".join))
+def test_any_digits_and_separators_are_a_number_or_none(text):
+    """A glued run of digits and separators (a feed's typo, a version, a date) never raises."""
+    value = parse_digits(text)
+    assert value is None or isinstance(value, float)
+
+
+def test_unreadable_digits_leave_the_other_figures():
+    """`1,5.10.2012` once failed the figures stage, and with it the whole article."""
+    doc = run(["Курс вырос до 1,5.10.2012, а выручка фирмы составила 5 млн рублей."])[0]
+    assert ("5 млн рублей", 5_000_000) in [(f.text, f.value) for f in doc.figures]
+
+
 @pytest.mark.parametrize("lemmas,value", [
     (["сто", "двадцать", "пять"], 125), (["двести", "пятьдесят"], 250), (["два", "тысяча"], 2000),
     (["полтора", "миллион"], 1_500_000), (["два", "десяток"], 20), (["два", "треть"], 2 / 3),

@@ -28,21 +28,30 @@ class Word:
 
 
 def parse_digits(text: str) -> float | None:
-    """`1 234,5` → 1234.5, `1.844.036.360,12` → 1844036360.12, `27.5` → 27.5; None if not a number."""
+    """`1 234,5` → 1234.5, `1.844.036.360,12` → 1844036360.12, `27.5` → 27.5; None if not a
+    number, as when the separators group no thousands (`1,5.10.2012`, `2.0.1`)."""
     s = text.strip().lstrip("+").replace("−", "-")
     for ch in SPACES:
         s = s.replace(ch, "")
     if not DIGITS.fullmatch(s):
         return None
-    if "," in s and "." in s:  # the last separator is the decimal one
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+    if "," in s and "." in s:  # the last separator is the decimal one, the other groups thousands
+        point, group = (",", ".") if s.rfind(",") > s.rfind(".") else (".", ",")
+        whole, _, fraction = s.rpartition(point)
+        s = whole.replace(group, "") + "." + fraction if grouped(whole, group) else ""
     elif s.count(".") > 1:
-        s = s.replace(".", "")
+        s = s.replace(".", "") if grouped(s, ".") else ""
     elif s.count(",") > 1:
-        s = s.replace(",", "")
+        s = s.replace(",", "") if grouped(s, ",") else ""
     else:
         s = s.replace(",", ".")
-    return float(s)
+    return float(s) if s else None
+
+
+def grouped(digits: str, separator: str) -> bool:
+    """Thousands grouped by `separator`: one to three digits, then groups of three."""
+    head, *groups = digits.lstrip("-").split(separator)
+    return 1 <= len(head) <= 3 and head.isdigit() and all(len(g) == 3 and g.isdigit() for g in groups)
 
 
 @lru_cache(maxsize=None)
