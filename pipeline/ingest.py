@@ -118,6 +118,8 @@ def record_document(record: dict, source: str, where: str, max_mb: float = MAX_A
     doc_id, text = record.get("id"), record.get("text")
     if doc_id in (None, ""):
         raise InputError(f"{where}: missing 'id'")
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"{where}: 'text' must be a string, not {type(text).__name__}")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: missing or empty 'text'")
     check_size(len(text.encode("utf-8")), max_mb, where)

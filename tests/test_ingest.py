@@ -78,6 +78,18 @@ def test_jsonl_records_and_a_malformed_line(tmp_path):
     assert f"{path}:3" in errors[1].error and "empty 'text'" in errors[1].error
 
 
+def test_jsonl_text_that_is_no_string_is_named_so(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    lines = [json.dumps({"id": "n1", "text": 42}), json.dumps({"id": "n2", "text": {"body": "Новость."}}, ensure_ascii=False),
+             json.dumps({"id": "n3"})]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    docs, errors = read_all(path)
+    assert not docs
+    assert [e.error for e in errors] == [f"{path}:1: 'text' must be a string, not int",
+                                         f"{path}:2: 'text' must be a string, not dict",
+                                         f"{path}:3: missing or empty 'text'"]
+
+
 def test_csv_records_need_id_and_text(tmp_path):
     good = tmp_path / "good.csv"
     good.write_text('id,text\nc1,"Текст, с запятой."\n', encoding="utf-8")
