@@ -110,12 +110,17 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+LONGEST_WORD = 64  # characters; the longest words of the dictionary have about 35
+
+
 @lru_cache(maxsize=10_000)
 def parse(word: str) -> tuple:
-    """pymorphy3 parses of a word, cached for the words news repeats most.
+    """pymorphy3 parses of a word, cached for the words news repeats most; none for a token
+    longer than any word, which pymorphy3 would peel of known prefixes recursively (a run
+    of `де` 2,000 letters long exhausted the stack).
 
     Small: parses are heavy (kilobytes a word) and with DAWG2 cheap to redo."""
-    return tuple(analyzer().parse(word))
+    return tuple(analyzer().parse(word)) if len(word) <= LONGEST_WORD else ()
 
 
 def load() -> None:

@@ -39,3 +39,13 @@ def test_pos_and_feats_are_universal_dependencies(doc):
 def test_a_word_typed_with_latin_look_alikes_has_its_russian_lemma():
     typed = analyse("Переговоры прошли в Мocкве (с латинской «o»).")
     assert lemma(typed, "Мocкве") == "Москва"
+
+
+@pytest.mark.parametrize("unit", ["де", "не", "пере"])
+def test_a_long_run_of_one_prefix_is_no_word_to_analyse(unit):
+    """pymorphy3 peels known prefixes off a word recursively: `дедеде…` 2,000 letters long
+    exhausted the stack and failed the article. Past any word's length it is not asked."""
+    run = unit * (2000 // len(unit))
+    doc = analyse(f"В сообщении было только {run} и больше ничего.")
+    assert lemma(doc, run) == run
+    assert lemma(doc, "сообщении") == "сообщение"
