@@ -122,11 +122,23 @@ def record_document(record: dict, source: str, where: str, max_mb: float = MAX_A
         raise InputError(f"{where}: 'text' must be a string, not {type(text).__name__}")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: missing or empty 'text'")
+    meta = {k: str(record[k]) for k in ("published", "url", "title") if record.get(k) not in (None, "")}
+    for field, value in [("id", str(doc_id)), ("text", text), *meta.items()]:
+        valid_unicode(value, field, where)
     check_size(len(text.encode("utf-8")), max_mb, where)
     if "\x00" in text:
         raise InputError(f"{where}: binary content (NUL bytes) in 'text'")
-    meta = {k: str(record[k]) for k in ("published", "url", "title") if record.get(k) not in (None, "")}
     return make_document(str(doc_id), source, text, text.encode("utf-8"), **meta)
+
+
+def valid_unicode(value: str, field: str, where: str) -> None:
+    """JSON's `\\u` escapes can give half of a surrogate pair (an emoji a scraper cut in two),
+    which no UTF-8 table can hold: the record is refused, as undecodable files are."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{where}: '{field}' is not valid Unicode (a lone surrogate, {value[exc.start]!a}, "
+                         f"at character {exc.start})") from None
 
 
 def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:

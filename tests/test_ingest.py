@@ -90,6 +90,23 @@ def test_jsonl_text_that_is_no_string_is_named_so(tmp_path):
                                          f"{path}:3: missing or empty 'text'"]
 
 
+def test_jsonl_half_of_a_surrogate_pair_is_an_error_of_its_line(tmp_path):
+    """`\\ud83d` without its pair (an emoji cut in two) is valid JSON but no UTF-8: it once
+    stopped the whole run with a traceback."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join([
+        '{"id": "n1", "text": "Вышла новость \\ud83d о встрече."}',
+        '{"id": "n2\\udfff", "text": "Вторая новость."}',
+        '{"id": "n3", "text": "Третья новость.", "title": "Заголовок \\ud800"}',
+        '{"id": "n4", "text": "Четвёртая новость \\ud83d\\ude00 с целым смайлом."}']), encoding="utf-8")
+    docs, errors = read_all(path)
+    assert [d.doc_id for d in docs] == ["n4"]
+    assert [e.error for e in errors] == [
+        f"{path}:1: 'text' is not valid Unicode (a lone surrogate, '\\ud83d', at character 14)",
+        f"{path}:2: 'id' is not valid Unicode (a lone surrogate, '\\udfff', at character 2)",
+        f"{path}:3: 'title' is not valid Unicode (a lone surrogate, '\\ud800', at character 10)"]
+
+
 def test_csv_records_need_id_and_text(tmp_path):
     good = tmp_path / "good.csv"
     good.write_text('id,text\nc1,"Текст, с запятой."\n', encoding="utf-8")

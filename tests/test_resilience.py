@@ -88,13 +88,15 @@ def test_nul_and_binary_files_are_errors(tmp_path):
 
 def test_malformed_jsonl_lines_are_errors_with_line_numbers(tmp_path):
     lines = [json.dumps({"id": "ok", "text": GOOD}, ensure_ascii=False).encode(), b"{oops",
-             b'{"id": "latin1", "text": "\xe9t\xe9"}', json.dumps(["not", "an", "object"]).encode()]
+             b'{"id": "latin1", "text": "\xe9t\xe9"}', json.dumps(["not", "an", "object"]).encode(),
+             b'{"id": "cut", "text": "\\ud83d"}']
     docs, errors = run_folder(tmp_path, {"batch.jsonl": b"\n".join(lines)})
     assert [d["doc_id"] for d in docs] == ["ok"]
     messages = sorted(e["error"] for e in errors)
     assert any(":2: malformed JSON" in m for m in messages)
     assert any(":3: not UTF-8" in m for m in messages)
     assert any(":4: expected an object" in m for m in messages)
+    assert any(":5: 'text' is not valid Unicode" in m for m in messages)
 
 
 def test_unreadable_file_is_an_error(tmp_path, monkeypatch):
