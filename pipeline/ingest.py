@@ -10,6 +10,7 @@ import csv
 import glob
 import hashlib
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, MutableMapping
@@ -30,6 +31,7 @@ CANDIDATE_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "mac_cyrillic", "cp866", "ut
 # A news article is kilobytes; a file of many megabytes is a dump or a mistake, and would
 # hold the batch up for minutes. Over the limit it is reported, not processed.
 MAX_ARTICLE_MB = 5.0
+CSV_FIELD_LIMIT = 131_072  # the csv module's default, in characters
 
 HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 HEADER_PHOTO = re.compile(r"Фото:\s*([^\n\r]*?)\s*(?:\r?\n|\Z)")
@@ -166,12 +168,25 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
 
 
 def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
+    """Records of a CSV file with id and text columns. A field may hold an article up to
+    `max_mb` (the csv module stops at 128k characters unless told)."""
+    csv.field_size_limit(max(CSV_FIELD_LIMIT, int(max_mb * 2**20)))
     text = decode(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
         raise InputError(f"CSV needs 'id' and 'text' columns, found {reader.fieldnames}")
-    for n, row in enumerate(reader, 2):
+    records = iter(reader)
+    for n in itertools.count(2):
         where = f"{path}:{n}"
+        try:
+            row = next(records)
+        except StopIteration:
+            return
+        except csv.Error as e:  # where the record ends is lost: the rows after it are not guessed at
+            problem = (f"a field over the {max_mb:g} MB limit for one article (raise it with --max-mb)"
+                       if "field larger" in str(e) else f"malformed CSV ({e})")
+            yield Error(str(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
+            return
         try:
             yield record_document(row, where, where, max_mb)
         except InputError as e:

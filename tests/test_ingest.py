@@ -117,6 +117,27 @@ def test_csv_records_need_id_and_text(tmp_path):
     assert str(bad) in errors[0].error and "'id' and 'text'" in errors[0].error
 
 
+def test_csv_article_longer_than_the_csv_modules_field_limit(tmp_path):
+    """csv stops at 131,072 characters a field unless told: a long article once stopped the run."""
+    long_text = "Делегация прибыла в Москву. " * 6000  # 168k characters, 0.3 MB
+    path = tmp_path / "feed.csv"
+    path.write_text(f'id,text\nlong,"{long_text}"\nshort,Короткая новость.\n', encoding="utf-8")
+    docs, errors = read_all(path)
+    assert [(d.doc_id, len(d.text)) for d in docs] == [("long", len(long_text)), ("short", 17)]
+    assert not errors
+
+
+def test_csv_field_over_the_article_limit_ends_its_file_with_an_error(tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text('id,text\nfirst,Первая новость.\nhuge,"' + "ы" * 300_000 + '"\nlast,Последняя.\n',
+                    encoding="utf-8")
+    items = list(read([path], max_mb=0.2))
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["first"]
+    assert [i.error for i in items if isinstance(i, Error)] == [
+        f"{path}:3: a field over the 0.2 MB limit for one article (raise it with --max-mb); "
+        "the rows after it are not read"]
+
+
 def test_repeated_doc_id_is_an_error_not_an_overwrite(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
