@@ -12,6 +12,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
@@ -99,6 +100,12 @@ def make_document(doc_id: str, source: str, text: str, raw: bytes, **meta: str) 
     )
 
 
+def printable(path: str | Path) -> str:
+    """A path as a table or a message can hold it: the bytes of a file name that is not
+    UTF-8 (an archive from a CP1251 system) stay as `\\xNN` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def check_size(n_bytes: int, max_mb: float, where: str = "") -> None:
     if n_bytes > max_mb * 2**20:
         prefix = f"{where}: " if where else ""
@@ -109,8 +116,8 @@ def check_size(n_bytes: int, max_mb: float, where: str = "") -> None:
 def read_text_file(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Document:
     check_size(path.stat().st_size, max_mb)
     data = path.read_bytes()
-    doc = make_document(path.stem, str(path), decode(data), data)
-    doc.ref = (str(path.resolve()), 0, -1)
+    doc = make_document(printable(path.stem), printable(path), decode(data), data)
+    doc.ref = (str(path.resolve()), 0, -1)  # opened again as it is, whatever its bytes
     return doc
 
 
@@ -151,7 +158,7 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
             offset += len(raw)
             if not raw.strip():
                 continue
-            where = f"{path}:{n}"
+            where = f"{printable(path)}:{n}"
             try:
                 try:
                     line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
@@ -164,7 +171,7 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
                 doc.ref = (str(path.resolve()), offset - len(raw), len(raw))
                 yield doc
             except InputError as e:
-                yield Error(str(path), "", STAGE, str(e))
+                yield Error(printable(path), "", STAGE, str(e))
 
 
 def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
@@ -177,7 +184,7 @@ def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | 
         raise InputError(f"CSV needs 'id' and 'text' columns, found {reader.fieldnames}")
     records = iter(reader)
     for n in itertools.count(2):
-        where = f"{path}:{n}"
+        where = f"{printable(path)}:{n}"
         try:
             row = next(records)
         except StopIteration:
@@ -185,12 +192,12 @@ def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | 
         except csv.Error as e:  # where the record ends is lost: the rows after it are not guessed at
             problem = (f"a field over the {max_mb:g} MB limit for one article (raise it with --max-mb)"
                        if "field larger" in str(e) else f"malformed CSV ({e})")
-            yield Error(str(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
+            yield Error(printable(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
             return
         try:
             yield record_document(row, where, where, max_mb)
         except InputError as e:
-            yield Error(str(path), "", STAGE, str(e))
+            yield Error(printable(path), "", STAGE, str(e))
 
 
 def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
@@ -208,9 +215,9 @@ def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document |
         else:
             yield read_text_file(path, max_mb)
     except InputError as e:
-        yield Error(str(path), path.stem, STAGE, f"{path}: {e}")
+        yield Error(printable(path), printable(path.stem), STAGE, f"{printable(path)}: {e}")
     except OSError as e:
-        yield Error(str(path), path.stem, STAGE, f"{path}: cannot read ({e.strerror or e})")
+        yield Error(printable(path), printable(path.stem), STAGE, f"{printable(path)}: cannot read ({e.strerror or e})")
 
 
 def read(paths: Iterable[str | Path], max_mb: float = MAX_ARTICLE_MB,

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import unicodedata
 from pathlib import Path
 
+import pytest
 
 from pipeline.chunks import sentence_runs, sentences_bounded
 from pipeline.cli import main
@@ -84,6 +86,24 @@ def test_nul_and_binary_files_are_errors(tmp_path):
     assert [d["doc_id"] for d in docs] == ["good"]
     assert {e["doc_id"] for e in errors} == {"nul", "png"}
     assert all(e["error"].startswith(e["source"]) for e in errors)
+
+
+def test_a_file_name_that_is_not_utf8_keeps_its_bytes_as_escapes(tmp_path):
+    """A CP1251 file name (an archive from Windows) once stopped the run before its first
+    article: no table can hold the undecodable name Python gives it."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    name = "Новость".encode("cp1251") + b".txt"
+    try:
+        (inputs / os.fsdecode(name)).write_bytes(GOOD.encode())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    (inputs / "plain.txt").write_bytes(GOOD.encode())
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0
+    docs = list(csv.DictReader(open(out / "documents.csv", encoding="utf-8")))
+    assert sorted(d["doc_id"] for d in docs) == ["\\xcd\\xee\\xe2\\xee\\xf1\\xf2\\xfc", "plain"]
+    assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0  # unchanged: skipped, not a new article
 
 
 def test_malformed_jsonl_lines_are_errors_with_line_numbers(tmp_path):
