@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        print(f"ruextract: error: --out {args.out} is a file, not a folder", file=sys.stderr)
+        return 2
     paths = ingest.expand(args.inputs)
     records = any(p.suffix.lower() in ingest.RECORD_SUFFIXES for p in paths)
     workers = args.workers or default_workers()
@@ -85,6 +88,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
                      scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
                      doc_timeout=args.doc_timeout or None, progress=bar.update, on_error=report_error)
+    except OSError as e:  # the output folder cannot be written (no space, no permission): no traceback
+        bar.close()
+        print(f"ruextract: error: {e}; run the same command again once it is mended: the batches "
+              "finished so far are kept and not redone", file=sys.stderr)
+        return 1
     finally:
         bar.close()
     summary = result.summary

@@ -106,6 +106,25 @@ def test_a_file_name_that_is_not_utf8_keeps_its_bytes_as_escapes(tmp_path):
     assert main(["run", str(inputs), "--out", str(out), "-q"]) == 0  # unchanged: skipped, not a new article
 
 
+def test_an_output_path_that_is_a_file_is_a_plain_error(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "tables.csv"
+    out.write_text("id\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "a.txt"), "--out", str(out), "-q"]) == 2
+    assert capsys.readouterr().err.strip() == f"ruextract: error: --out {out} is a file, not a folder"
+    assert out.read_text(encoding="utf-8") == "id\n"
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_plain_error(tmp_path, capsys):
+    """An OSError of the output folder (here: a file where a folder must go; else no space,
+    no permission) ends the command with one line, not a traceback."""
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    assert main(["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "taken" / "out"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ruextract: error: [Errno 20] Not a directory") and "run the same command again" in err
+
+
 def test_malformed_jsonl_lines_are_errors_with_line_numbers(tmp_path):
     lines = [json.dumps({"id": "ok", "text": GOOD}, ensure_ascii=False).encode(), b"{oops",
              b'{"id": "latin1", "text": "\xe9t\xe9"}', json.dumps(["not", "an", "object"]).encode(),
