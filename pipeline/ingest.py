@@ -6,10 +6,10 @@ A bad input becomes an `Error` naming the file and the problem; the batch goes o
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import hashlib
-import io
 import itertools
 import json
 import os
@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -175,29 +176,73 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
 
 
 def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
-    """Records of a CSV file with id and text columns. A field may hold an article up to
-    `max_mb` (the csv module stops at 128k characters unless told)."""
+    """Records of a CSV file with id and text columns, streamed as JSONL is: memory holds a
+    record, not the file. A field may hold an article up to `max_mb` (the csv module stops
+    at 128k characters unless told)."""
     csv.field_size_limit(max(CSV_FIELD_LIMIT, int(max_mb * 2**20)))
-    text = decode(path.read_bytes())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or not {"id", "text"} <= set(reader.fieldnames):
-        raise InputError(f"CSV needs 'id' and 'text' columns, found {reader.fieldnames}")
-    records = iter(reader)
-    for n in itertools.count(2):
-        where = f"{printable(path)}:{n}"
+    with open(path, "rb") as f:
+        reader = csv.DictReader(decoded_lines(f, text_encoding(path)))
         try:
-            row = next(records)
-        except StopIteration:
-            return
-        except csv.Error as e:  # where the record ends is lost: the rows after it are not guessed at
-            problem = (f"a field over the {max_mb:g} MB limit for one article (raise it with --max-mb)"
-                       if "field larger" in str(e) else f"malformed CSV ({e})")
-            yield Error(printable(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
-            return
-        try:
-            yield record_document(row, where, where, max_mb)
-        except InputError as e:
-            yield Error(printable(path), "", STAGE, str(e))
+            fieldnames = reader.fieldnames
+        except (csv.Error, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read its header ({e})") from None
+        if not fieldnames or not {"id", "text"} <= set(fieldnames):
+            raise InputError(f"CSV needs 'id' and 'text' columns, found {fieldnames}")
+        records = iter(reader)
+        for n in itertools.count(2):
+            where = f"{printable(path)}:{n}"
+            try:
+                row = next(records)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as e:  # where the record ends is lost: no guessing at the rest
+                problem = (f"a field over the {max_mb:g} MB limit for one article (raise it with --max-mb)"
+                           if "field larger" in str(e) else f"cannot read the record ({e})")
+                yield Error(printable(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
+                return
+            try:
+                yield record_document(row, where, where, max_mb)
+            except InputError as e:
+                yield Error(printable(path), "", STAGE, str(e))
+
+
+def decoded_lines(f: BinaryIO, encoding: str) -> Iterator[str]:
+    """The lines of a binary file, each decoded as it is read: a byte the encoding rejects
+    fails the record it is in, not a block of records around it (as a text stream's 8 KB
+    reads would). The decoder carries a character cut between two reads (UTF-16)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts: list[str] = []  # of the line begun, joined once it ends: linear however it is cut
+    for raw in f:
+        *lines, last = decoder.decode(raw).split("\n")
+        if lines:
+            lines[0] = "".join(parts) + lines[0]
+            parts = []
+            yield from (line + "\n" for line in lines)
+        parts.append(last)
+    rest = "".join(parts) + decoder.decode(b"", final=True)
+    if rest:
+        yield rest
+
+
+def text_encoding(path: Path, sniff: int = 2**20) -> str:
+    """The encoding of a text file too large to decode whole, told from its first `sniff`
+    bytes as `decode` tells it from all of them."""
+    with open(path, "rb") as f:
+        head = f.read(sniff)
+    if not head.strip():
+        raise InputError("empty file")
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and len(head) == sniff:
+            return "utf-8"  # a character cut where the sniffed bytes end
+    match = from_bytes(head, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if match is None:
+        raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)")
+    return match.encoding
 
 
 def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:

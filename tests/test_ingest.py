@@ -1,7 +1,9 @@
 """ingest: encodings, headers, records and bad input."""
 from __future__ import annotations
 
+import csv
 import json
+import tracemalloc
 
 import pytest
 
@@ -136,6 +138,44 @@ def test_csv_field_over_the_article_limit_ends_its_file_with_an_error(tmp_path):
     assert [i.error for i in items if isinstance(i, Error)] == [
         f"{path}:3: a field over the 0.2 MB limit for one article (raise it with --max-mb); "
         "the rows after it are not read"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8-r"])
+def test_csv_in_cyrillic_encodings_gives_the_same_records(tmp_path, encoding):
+    path = tmp_path / "feed.csv"
+    path.write_bytes(f'id,text\nc1,"{TEXT}"\nc2,Ещё одна новость.\n'.encode(encoding))
+    docs, errors = read_all(path)
+    assert [(d.doc_id, d.text) for d in docs] == [("c1", TEXT), ("c2", "Ещё одна новость.")] and not errors
+
+
+def test_csv_that_stops_being_utf8_keeps_the_rows_before(tmp_path):
+    path = tmp_path / "feed.csv"
+    rows = "".join(f"n{i},Новость номер {i}.\n" for i in range(40_000)).encode()  # over the sniffed megabyte
+    path.write_bytes(b"id,text\n" + rows + b"bad,\xff\xfe\n" + "after,Потом.\n".encode())
+    docs, errors = read_all(path)
+    assert len(docs) == 40_000 and docs[-1].doc_id == "n39999"
+    assert len(errors) == 1
+    assert errors[0].error.startswith(f"{path}:40002: cannot read the record ('utf-8' codec can't decode byte 0xff")
+    assert errors[0].error.endswith("; the rows after it are not read")
+
+
+def test_csv_is_streamed_not_read_whole(tmp_path):
+    """Reading a CSV holds a record at a time (and the first megabyte, to tell its encoding):
+    4x the rows, the same peak. It once decoded the whole file in memory."""
+    def peak(n: int) -> int:
+        path = tmp_path / f"feed{n}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["id", "text"])
+            writer.writerows([f"n{i}", "Переговоры в Москве продолжились утром. " * 30] for i in range(n))
+        tracemalloc.start()
+        for _ in read([path]):
+            pass
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+    small, large = peak(500), peak(2000)
+    assert large < 1.5 * small, (small, large)
 
 
 def test_repeated_doc_id_is_an_error_not_an_overwrite(tmp_path):
