@@ -56,7 +56,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
             )
             out.extend(files or [path])  # an empty folder is reported, not silently skipped
         elif any(ch in str(raw) for ch in "*?["):
-            out.extend(sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file()))
+            matches = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+            out.extend(matches or [path])  # a pattern that matches nothing is reported too
         else:
             out.append(path)
     seen: set[Path] = set()
@@ -249,7 +250,7 @@ def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document |
     """Documents of one input path, or errors that name it."""
     try:
         if not path.exists():
-            raise InputError("no such file or directory")
+            raise InputError("matches no file" if any(ch in str(path) for ch in "*?[") else "no such file or directory")
         if path.is_dir():
             raise InputError("is a directory with no .txt, .jsonl or .csv files")
         suffix = path.suffix.lower()

@@ -178,6 +178,13 @@ def test_csv_is_streamed_not_read_whole(tmp_path):
     assert large < 1.5 * small, (small, large)
 
 
+def test_a_pattern_that_matches_nothing_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    docs, errors = read_all(tmp_path / "*.txt", tmp_path / "*.jsonl")
+    assert [d.doc_id for d in docs] == ["a"]
+    assert [e.error for e in errors] == [f"{tmp_path / '*.jsonl'}: matches no file"]
+
+
 def test_repeated_doc_id_is_an_error_not_an_overwrite(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
