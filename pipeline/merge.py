@@ -26,7 +26,8 @@ from . import export
 from .checkpoint import Checkpoint
 from .entities import Dates, Entities, watched
 from .link import PersonLinker
-from .rows import DOCUMENT_TABLES, article_tables, columns, number_columns, plain_number, row_reader, sort_key
+from .rows import (DOCUMENT_TABLES, article_tables, columns, number_columns, plain_number, row_reader, sort_columns,
+                   sort_key)
 
 
 def previous_path(out: Path, table: str, fmt: str) -> Path | None:
@@ -38,6 +39,10 @@ def previous_path(out: Path, table: str, fmt: str) -> Path | None:
     return None
 
 
+class TableError(Exception):
+    """A table of the output folder that cannot be read back (cut short, edited, not ours)."""
+
+
 def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
     """The rows of a table of the output folder as written before this run, streamed."""
     path = previous_path(out, table, fmt)
@@ -46,19 +51,38 @@ def previous_rows(out: Path, table: str, fmt: str = "csv") -> Iterator[tuple]:
     if path.suffix == ".csv":
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
-            yield from map(row_reader(table, next(reader, [])), reader)
+            try:
+                convert = row_reader(table, checked_header(path, table, next(reader, [])))
+                for row in reader:
+                    yield convert(row)
+            except (IndexError, ValueError, csv.Error):  # ValueError: a bad int, or bytes cut mid-character
+                raise TableError(f"{path}:{reader.line_num}: a row that does not fit the header "
+                                 "(the table was cut short or edited)") from None
         return
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(path)
-    header = parquet.schema_arrow.names
-    convert = row_reader(table, header)
-    numbers = set(number_columns(table))
-    for batch in parquet.iter_batches(batch_size=1000):
-        data = batch.to_pydict()
-        cells = [[plain_number(v) if name in numbers else "" if v is None else v for v in data[name]]
-                 for name in header]
-        yield from map(convert, zip(*cells))
+    try:
+        parquet = pq.ParquetFile(path)
+        header = checked_header(path, table, parquet.schema_arrow.names)
+        convert = row_reader(table, header)
+        numbers = set(number_columns(table))
+        for batch in parquet.iter_batches(batch_size=1000):
+            data = batch.to_pydict()
+            cells = [[plain_number(v) if name in numbers else "" if v is None else v for v in data[name]]
+                     for name in header]
+            yield from map(convert, zip(*cells))
+    except (ValueError, OSError) as e:  # pyarrow's ArrowInvalid and ArrowIOError
+        raise TableError(f"{path}: cannot be read back as Parquet ({e})") from None
+
+
+def checked_header(path: Path, table: str, header: list[str]) -> list[str]:
+    """The header of an earlier table, if it has the columns the merge orders rows by (any
+    other it lacks, from an older version of the tables, comes out empty)."""
+    missing = [c for c in sort_columns(table) if c not in header]
+    if missing:
+        raise TableError(f"{path}: no {', '.join(missing)} column in its header: not a {table} table "
+                         "as ruextract writes it")
+    return header
 
 
 def previous_documents(out: Path, fmt: str = "csv") -> Iterator[tuple[str, str]]:

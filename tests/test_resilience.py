@@ -125,6 +125,25 @@ def test_an_output_folder_that_cannot_be_made_is_a_plain_error(tmp_path, capsys)
     assert err.startswith("ruextract: error: [Errno 20] Not a directory") and "run the same command again" in err
 
 
+def test_an_earlier_table_cut_short_is_named_and_the_run_resumes_once_it_is_moved(tmp_path, capsys):
+    """An incremental run reads the folder's tables back: one cut short (a full disk, a
+    hand edit) once ended the run with an IndexError, again at every retry."""
+    out = tmp_path / "out"
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Делегация Вьетнама прибыла в Казань.", encoding="utf-8")
+    assert main(["run", str(tmp_path / "a.txt"), "--out", str(out), "-q"]) == 0
+    tokens = out / "tokens.csv"
+    tokens.write_bytes(tokens.read_bytes()[:300])  # the third line ends mid-row
+    assert main(["run", str(tmp_path / "b.txt"), "--out", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ruextract: error: {tokens}:") and "a row that does not fit the header" in err
+    assert not list(out.glob(".*.tmp"))
+    tokens.rename(tmp_path / "tokens.csv.broken")
+    assert main(["run", str(tmp_path / "b.txt"), "--out", str(out), "-q"]) == 0
+    assert "1 articles (1 done before the interruption)" in capsys.readouterr().out
+    assert {r["doc_id"] for r in csv.DictReader(open(tokens, encoding="utf-8"))} == {"b"}
+
+
 def test_malformed_jsonl_lines_are_errors_with_line_numbers(tmp_path):
     lines = [json.dumps({"id": "ok", "text": GOOD}, ensure_ascii=False).encode(), b"{oops",
              b'{"id": "latin1", "text": "\xe9t\xe9"}', json.dumps(["not", "an", "object"]).encode(),
