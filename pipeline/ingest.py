@@ -34,6 +34,7 @@ CANDIDATE_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "mac_cyrillic", "cp866", "ut
 # hold the batch up for minutes. Over the limit it is reported, not processed.
 MAX_ARTICLE_MB = 5.0
 CSV_FIELD_LIMIT = 131_072  # the csv module's default, in characters
+STRAY_BYTES = 200  # characters of UTF-8 text per undecodable byte taken as a stray one
 
 HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 HEADER_PHOTO = re.compile(r"Фото:\s*([^\n\r]*?)\s*(?:\r?\n|\Z)")
@@ -73,13 +74,24 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        match = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
-        if match is None:
-            raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)") from None
-        text = str(match)
+        if stray_bytes_only(data):
+            text = data.decode("utf-8", errors="replace")
+        else:
+            match = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+            if match is None:
+                raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)") from None
+            text = str(match)
     if "\x00" in text:
         raise InputError("binary content (NUL bytes), not a text article")
     return text
+
+
+def stray_bytes_only(data: bytes) -> bool:
+    """UTF-8 but for a few stray bytes (a character a scraper cut in two): at most one in
+    `STRAY_BYTES` characters, each read as U+FFFD rather than the article lost. CP1251 or
+    KOI8-R text read as UTF-8 fails at nearly every Cyrillic letter."""
+    text = data.decode("utf-8", errors="replace")
+    return (text.count("\ufffd") - data.count("\ufffd".encode())) * STRAY_BYTES <= len(text)
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -240,6 +252,8 @@ def text_encoding(path: Path, sniff: int = 2**20) -> str:
     except UnicodeDecodeError as e:
         if e.reason == "unexpected end of data" and len(head) == sniff:
             return "utf-8"  # a character cut where the sniffed bytes end
+        if stray_bytes_only(head):
+            return "utf-8"  # the record with the stray byte is an error, the others are read
     match = from_bytes(head, cp_isolation=CANDIDATE_ENCODINGS).best()
     if match is None:
         raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)")

@@ -66,6 +66,14 @@ def test_missing_path_and_directory_named_like_a_file(tmp_path):
     assert "is a directory" in errors[1].error
 
 
+def test_utf8_with_a_stray_byte_keeps_its_article(tmp_path):
+    """One byte a scraper cut out of a character once lost the whole article as undecodable."""
+    path = tmp_path / "a.txt"
+    path.write_bytes((TEXT * 5).encode() + b"\xd0" + " Конец.".encode())
+    docs, errors = read_all(path)
+    assert not errors and docs[0].text == TEXT * 5 + "\ufffd Конец."
+
+
 def test_jsonl_records_and_a_malformed_line(tmp_path):
     path = tmp_path / "batch.jsonl"
     lines = [json.dumps({"id": "n1", "text": TEXT, "published": "2024-01-02"}, ensure_ascii=False),
