@@ -13,6 +13,7 @@ memory.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -67,29 +68,58 @@ class Seen:
         self.db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?)", (doc_id, source))
 
 
+class FolderBusy(RuntimeError):
+    """Another run is writing into the same output folder."""
+
+
+def claim(out: Path) -> int | None:
+    """This run's hold on its output folder, until the checkpoint is closed or the process
+    ends however it ends: a second run into the folder (cron, a second terminal) stops at
+    once, instead of removing the first one's work store and writing over its tables."""
+    try:
+        import fcntl
+    except ImportError:  # Windows has no flock: runs there are not guarded
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise FolderBusy(f"{out}: another ruextract run is writing into this folder; "
+                         "wait for it to end, or write into another --out") from None
+    return fd
+
+
 class Checkpoint:
     """The work store of one run into one output folder."""
 
     def __init__(self, out: Path, fingerprint: str, previous: Iterable[tuple[str, str]] = ()):
-        """Open the work folder of `out`; resume it if an interrupted run left it with the
-        same `fingerprint` (same command, same inputs), else start it afresh with the
+        """Claim `out` and open its work folder; resume it if an interrupted run left it with
+        the same `fingerprint` (same command, same inputs), else start it afresh with the
         documents (doc_id, sha256) the output folder already holds."""
-        self.dir = Path(out) / WORK_DIR
-        self.path = self.dir / "run.sqlite"
-        self.resuming = self.path.exists() and self._fingerprint() == fingerprint
-        if not self.resuming:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
-        self.db = self._connect()
-        if not self.resuming:
-            self._create(fingerprint, previous)
-        self.seen = Seen(self.db)
+        self.hold = claim(Path(out))
+        try:
+            self.dir = Path(out) / WORK_DIR
+            self.path = self.dir / "run.sqlite"
+            self.resuming = self.path.exists() and self._fingerprint() == fingerprint
+            if not self.resuming:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                self.dir.mkdir(parents=True)
+            self.db = self._connect()
+            if not self.resuming:
+                self._create(fingerprint, previous)
+            self.seen = Seen(self.db)
+        except BaseException:
+            self.release()
+            raise
 
     @classmethod
     def reader(cls, out: Path) -> Checkpoint:
         """The work store of a run that is writing its tables, opened read-only by another
         process of that run (see `merge.person_keys`)."""
         store = cls.__new__(cls)
+        store.hold = None  # the run that writes holds the folder
         store.dir = Path(out) / WORK_DIR
         store.path = store.dir / "run.sqlite"
         store.db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
@@ -199,9 +229,18 @@ class Checkpoint:
         return self.db.execute("SELECT 1 FROM inputs WHERE input = ?", (source,)).fetchone() is not None
 
     def remove(self) -> None:
-        """The run is written: the work folder goes."""
+        """The run is written: the work folder goes, and the hold on the folder."""
         self.db.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+        self.release()
 
     def close(self) -> None:
+        """Closed, kept for a rerun to resume."""
         self.db.close()
+        self.release()
+
+    def release(self) -> None:
+        """The hold on the output folder (`claim`), let go once."""
+        if self.hold is not None:
+            os.close(self.hold)  # the lock goes with the descriptor
+            self.hold = None

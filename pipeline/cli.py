@@ -17,6 +17,7 @@ from tqdm import tqdm  # noqa: E402
 
 from . import commands, info, ingest  # noqa: E402
 from .batch import BATCH_SIZE, DOC_TIMEOUT  # noqa: E402
+from .checkpoint import FolderBusy  # noqa: E402
 from .merge import TableError  # noqa: E402
 from .run import PARALLEL_BATCH_SIZE, default_workers, run  # noqa: E402
 
@@ -89,6 +90,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
                      scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
                      doc_timeout=args.doc_timeout or None, progress=bar.update, on_error=report_error)
+    except FolderBusy as e:
+        bar.close()
+        print(f"ruextract: error: {e}", file=sys.stderr)
+        return 1
     except (OSError, TableError) as e:  # the output folder: no space, no permission, a damaged table
         bar.close()
         mend = " (restore that table, or move it away to start it afresh)" if isinstance(e, TableError) else ""

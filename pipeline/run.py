@@ -66,49 +66,53 @@ def run(inputs: Iterable[str | Path], out: str | Path, batch_size: int | None = 
     stages = STAGES if stages is None else stages
     checkpoint = Checkpoint(out, fingerprint(paths, stages, force=force, max_mb=max_mb, doc_timeout=doc_timeout),
                             previous=merge.previous_documents(out, fmt))
-    tick = progress or (lambda n: None)
-    counted = Summary()
-
-    def todo(items: Iterable[Document | Error]) -> Iterator[Document | Error]:
-        """The inputs still to process: not done before an interruption, not unchanged."""
-        for item in items:
-            checkpoint.note_input(item)
-            if checkpoint.done(item):
-                counted.resumed += isinstance(item, Document)
-                tick(1)
-            elif isinstance(item, Document) and not force and checkpoint.known(item.doc_id) == item.sha256:
-                counted.skipped += 1
-                tick(1)
-            else:
-                yield item
-
-    if batch_size is None:
-        batch_size = PARALLEL_BATCH_SIZE if workers > 1 or engine == "dask" else BATCH_SIZE
-    work = partial(process_batch, stages=stages, doc_timeout=doc_timeout, sweep=True)
-    chunks = batches(todo(ingest.read(paths, max_mb, seen=checkpoint.seen)), batch_size)
-    pool = engines.Processes(workers, doc_timeout) if workers > 1 and engine != "dask" else None
     try:
-        if engine == "dask":
-            results = engines.dask(chunks, work, workers, scheduler)
-        elif pool is not None:
-            results = pool.results(tapered(chunks, 2 * workers), work)
-        else:
-            results = engines.serial(chunks, work)
-        for batch, result in results:
-            checkpoint.commit(result, batch)
-            for error in result.errors if on_error else ():
-                on_error(error)
-            tick(result.summary.articles + result.summary.errors)
-        checkpoint.flush()
-        with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
-            merge.write_tables(checkpoint, out, fmt=fmt, excel=excel,
-                               submit=pool.submit if pool is not None else None,
-                               release=pool.close if pool is not None else None)
-    finally:
-        if pool is not None:
-            pool.join()
-    summary = checkpoint.totals()
-    checkpoint.remove()
-    summary.skipped, summary.resumed = counted.skipped, counted.resumed
-    summary.seconds = time.perf_counter() - started
-    return Result(summary)
+        tick = progress or (lambda n: None)
+        counted = Summary()
+
+        def todo(items: Iterable[Document | Error]) -> Iterator[Document | Error]:
+            """The inputs still to process: not done before an interruption, not unchanged."""
+            for item in items:
+                checkpoint.note_input(item)
+                if checkpoint.done(item):
+                    counted.resumed += isinstance(item, Document)
+                    tick(1)
+                elif isinstance(item, Document) and not force and checkpoint.known(item.doc_id) == item.sha256:
+                    counted.skipped += 1
+                    tick(1)
+                else:
+                    yield item
+
+        if batch_size is None:
+            batch_size = PARALLEL_BATCH_SIZE if workers > 1 or engine == "dask" else BATCH_SIZE
+        work = partial(process_batch, stages=stages, doc_timeout=doc_timeout, sweep=True)
+        chunks = batches(todo(ingest.read(paths, max_mb, seen=checkpoint.seen)), batch_size)
+        pool = engines.Processes(workers, doc_timeout) if workers > 1 and engine != "dask" else None
+        try:
+            if engine == "dask":
+                results = engines.dask(chunks, work, workers, scheduler)
+            elif pool is not None:
+                results = pool.results(tapered(chunks, 2 * workers), work)
+            else:
+                results = engines.serial(chunks, work)
+            for batch, result in results:
+                checkpoint.commit(result, batch)
+                for error in result.errors if on_error else ():
+                    on_error(error)
+                tick(result.summary.articles + result.summary.errors)
+            checkpoint.flush()
+            with collector_paused():  # the merge streams rows: what it leaves, reference counting frees
+                merge.write_tables(checkpoint, out, fmt=fmt, excel=excel,
+                                   submit=pool.submit if pool is not None else None,
+                                   release=pool.close if pool is not None else None)
+        finally:
+            if pool is not None:
+                pool.join()
+        summary = checkpoint.totals()
+        checkpoint.remove()
+        summary.skipped, summary.resumed = counted.skipped, counted.resumed
+        summary.seconds = time.perf_counter() - started
+        return Result(summary)
+    except BaseException:  # kept for a rerun to resume; the folder is free again
+        checkpoint.close()
+        raise

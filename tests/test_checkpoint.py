@@ -66,6 +66,31 @@ def kill_when(out: Path, args: list[str], fraction: float) -> int:
     return committed_articles(out, recover=True)  # a batch may have landed between the last look and the kill
 
 
+def test_a_second_run_into_a_folder_being_written_stops_and_the_first_ends_whole(tmp_path, corpus, capsys):
+    """Two runs into one folder (a cron job that overlaps the last one): the second once
+    removed the first one's work store and both wrote the tables, the last one winning."""
+    inputs, full = corpus
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-q",
+                              "--workers", "1", "--batch-size", "8"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while committed_articles(out) == 0:  # mid-work: a batch committed, the tables not yet written
+            assert first.poll() is None, "the first run ended before the second could start"
+            time.sleep(0.05)
+        seed = tmp_path / "one.jsonl"
+        seed.write_text('{"id": "other", "text": "Делегация Китая прибыла в Москву."}\n', encoding="utf-8")
+        assert main(["run", str(seed), "--out", str(out), "-q"]) == 1
+        assert capsys.readouterr().err.strip() == (
+            f"ruextract: error: {out}: another ruextract run is writing into this folder; "
+            "wait for it to end, or write into another --out")
+        assert first.poll() is None, "the first run ended before the second was refused: not a test of the hold"
+    finally:
+        assert first.wait(timeout=300) == 0
+    assert table_bytes(out) == table_bytes(full)
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_killed_run_resumes_without_redoing_finished_batches(tmp_path, corpus, capsys, workers):
     inputs, full = corpus
