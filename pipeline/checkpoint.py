@@ -88,6 +88,9 @@ def claim(out: Path) -> int | None:
         os.close(fd)
         raise FolderBusy(f"{out}: another ruextract run is writing into this folder; "
                          "wait for it to end, or write into another --out") from None
+    except OSError:  # a file system without locks (NFS without lockd): unguarded, as on Windows
+        os.close(fd)
+        return None
     return fd
 
 
