@@ -3,6 +3,7 @@ by the same command, without redoing its finished batches, into the same tables.
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import signal
 import sqlite3
@@ -89,6 +90,17 @@ def test_a_second_run_into_a_folder_being_written_stops_and_the_first_ends_whole
     finally:
         assert first.wait(timeout=300) == 0
     assert table_bytes(out) == table_bytes(full)
+
+
+def test_a_file_system_without_locks_runs_unguarded(tmp_path, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")  # NFS without lockd
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    (tmp_path / "a.txt").write_text("Делегация Китая прибыла в Москву.", encoding="utf-8")
+    assert main(["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert (tmp_path / "out" / "countries.csv").read_text(encoding="utf-8").count("CN") == 1
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
