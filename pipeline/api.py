@@ -10,18 +10,20 @@ import pandas as pd
 from . import rows
 from .batch import batches, process_batch
 from .entities import Dates, Entities
-from .ingest import make_document
+from .ingest import STAGE, make_document
 from .merge import RELINKED, relinked
+from .records import Document, Error
 
 PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
 
 
 def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.DataFrame]:
-    """Tables for one text, many texts (ids 0, 1, …) or a mapping of id → text."""
+    """Tables for one text, many texts (ids 0, 1, …) or a mapping of id → text; a text that
+    is no string (NaN) or no valid Unicode is a row of the errors table."""
     if isinstance(texts, str):
         texts = [texts]
     items = texts.items() if isinstance(texts, Mapping) else enumerate(texts)
-    docs = (make_document(str(i), "<text>", t, t.encode("utf-8")) for i, t in items)
+    docs = (document(str(i), t) for i, t in items)
     tables: dict[str, list[tuple]] = {name: [] for name in rows.article_tables()}
     for batch in batches(docs):
         for name, table_rows in process_batch(batch, pack=False).rows.items():
@@ -36,6 +38,18 @@ def extract(texts: str | Iterable[str] | Mapping[str, str]) -> dict[str, pd.Data
         frames[name] = frame(name, list(final))
     frames["entities"] = frame("entities", entities.rows())
     return frames
+
+
+def document(doc_id: str, text: object) -> Document | Error:
+    """A text as a document, or as a row of the errors table when it is no string (NaN from
+    a pandas column) or no valid Unicode: the other texts go on, as in a run."""
+    problem = "" if isinstance(text, str) else f"the text must be a string, not {type(text).__name__}"
+    if not problem:
+        try:
+            return make_document(doc_id, "<text>", text, text.encode("utf-8"))
+        except UnicodeEncodeError as e:
+            problem = f"the text is not valid Unicode (a lone surrogate at character {e.start})"
+    return Error("<text>", doc_id, STAGE, f"{doc_id}: {problem}")
 
 
 def frame(table: str, table_rows: list) -> pd.DataFrame:
