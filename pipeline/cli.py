@@ -90,6 +90,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
                      scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
                      doc_timeout=args.doc_timeout or None, progress=bar.update, on_error=report_error)
+    except KeyboardInterrupt:
+        bar.close()
+        print("ruextract: interrupted; run the same command again to go on: the batches finished so far "
+              "are kept and not redone", file=sys.stderr)
+        return 130  # as a shell reports a Ctrl-C
     except FolderBusy as e:
         bar.close()
         print(f"ruextract: error: {e}", file=sys.stderr)

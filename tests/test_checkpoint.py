@@ -92,6 +92,26 @@ def test_a_second_run_into_a_folder_being_written_stops_and_the_first_ends_whole
     assert table_bytes(out) == table_bytes(full)
 
 
+def test_ctrl_c_mid_work_says_how_to_go_on_and_the_rerun_finishes(tmp_path, corpus, capsys):
+    inputs, full = corpus
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-q",
+                             "--workers", "2", "--batch-size", "8"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while committed_articles(out) == 0:  # mid-work
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.strip() == ("ruextract: interrupted; run the same command again to go on: the batches "
+                           "finished so far are kept and not redone")
+    assert main(["run", str(inputs), "--out", str(out), "-q", "--workers", "2", "--batch-size", "8"]) == 0
+    assert "done before the interruption" in capsys.readouterr().out
+    assert table_bytes(out) == table_bytes(full)
+
+
 def test_a_file_system_without_locks_runs_unguarded(tmp_path, monkeypatch):
     fcntl = pytest.importorskip("fcntl")
 
