@@ -98,7 +98,9 @@ def test_ctrl_c_mid_work_says_how_to_go_on_and_the_rerun_finishes(tmp_path, corp
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-q",
                              "--workers", "2", "--batch-size", "8"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            # a suite started in the background inherits SIGINT ignored, as its children would
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while committed_articles(out) == 0:  # mid-work
         assert proc.poll() is None, "the run ended before it could be interrupted"
         time.sleep(0.05)
