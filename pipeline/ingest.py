@@ -34,6 +34,7 @@ CANDIDATE_ENCODINGS = ["utf_8", "cp1251", "koi8_r", "mac_cyrillic", "cp866", "ut
 # hold the batch up for minutes. Over the limit it is reported, not processed.
 MAX_ARTICLE_MB = 5.0
 CSV_FIELD_LIMIT = 131_072  # the csv module's default, in characters
+JSON_BLOWUP = 8  # a JSONL line per article MB: escapes (\u0434 for д) take up to 6 bytes a letter
 STRAY_BYTES = 200  # characters of UTF-8 text per undecodable byte taken as a stray one
 
 HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b")
@@ -167,12 +168,18 @@ def valid_unicode(value: str, field: str, where: str) -> None:
 def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
     """JSONL is UTF-8 by definition; it is streamed line by line, so archives of any size work."""
     offset = 0
+    limit = int(JSON_BLOWUP * max_mb * 2**20)
     with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
+        for n, raw in enumerate(iter(lambda: f.readline(limit + 1), b""), 1):
             offset += len(raw)
+            where = f"{printable(path)}:{n}"
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                offset += skip_line(f)
+                yield Error(printable(path), "", STAGE, f"{where}: a line over {limit / 2**20:g} MB, more than one "
+                            "article can take (raise --max-mb); a JSON array is not JSONL, one object a line")
+                continue
             if not raw.strip():
                 continue
-            where = f"{printable(path)}:{n}"
             try:
                 try:
                     line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
@@ -186,6 +193,16 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
                 yield doc
             except InputError as e:
                 yield Error(printable(path), "", STAGE, str(e))
+
+
+def skip_line(f: BinaryIO, piece: int = 2**16) -> int:
+    """Bytes up to the end of the current line, read and dropped a piece at a time."""
+    skipped = 0
+    while True:
+        raw = f.readline(piece)
+        skipped += len(raw)
+        if not raw or raw.endswith(b"\n"):
+            return skipped
 
 
 def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:

@@ -117,6 +117,25 @@ def test_jsonl_half_of_a_surrogate_pair_is_an_error_of_its_line(tmp_path):
         f"{path}:3: 'title' is not valid Unicode (a lone surrogate, '\\ud800', at character 10)"]
 
 
+def test_jsonl_line_longer_than_an_article_is_skipped_without_holding_it(tmp_path):
+    """A JSON array saved as .jsonl is one line the size of the file: it was read whole into
+    memory before it could be refused."""
+    path = tmp_path / "feed.jsonl"
+    records = [{"id": f"a{i}", "text": "Делегация прибыла в Москву. " * 40} for i in range(2000)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(records, ensure_ascii=False) + "\n")  # about 4 MB on one line
+        f.write(json.dumps({"id": "next", "text": TEXT}, ensure_ascii=False) + "\n")
+    tracemalloc.start()
+    items = list(read([path], max_mb=0.05))  # lines up to 0.4 MB
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["next"]
+    assert [i.error for i in items if isinstance(i, Error)] == [
+        f"{path}:1: a line over 0.4 MB, more than one article can take (raise --max-mb); "
+        "a JSON array is not JSONL, one object a line"]
+    assert peak < path.stat().st_size / 3, peak  # a few pieces of the line, never all of it
+
+
 def test_csv_records_need_id_and_text(tmp_path):
     good = tmp_path / "good.csv"
     good.write_text('id,text\nc1,"Текст, с запятой."\n', encoding="utf-8")
