@@ -78,13 +78,18 @@ def decode(data: bytes) -> str:
         if stray_bytes_only(data):
             text = data.decode("utf-8", errors="replace")
         else:
-            match = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
-            if match is None:
-                raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)") from None
-            text = str(match)
+            text = data.decode(detected_encoding(data))
     if "\x00" in text:
         raise InputError("binary content (NUL bytes), not a text article")
     return text
+
+
+def detected_encoding(data: bytes) -> str:
+    """The code page charset-normalizer finds for text that is not UTF-8 (CP1251, KOI8-R…)."""
+    match = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if match is None:
+        raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)")
+    return match.encoding
 
 
 def stray_bytes_only(data: bytes) -> bool:
@@ -271,10 +276,7 @@ def text_encoding(path: Path, sniff: int = 2**20) -> str:
             return "utf-8"  # a character cut where the sniffed bytes end
         if stray_bytes_only(head):
             return "utf-8"  # the record with the stray byte is an error, the others are read
-    match = from_bytes(head, cp_isolation=CANDIDATE_ENCODINGS).best()
-    if match is None:
-        raise InputError("cannot decode: not UTF-8, CP1251 or KOI8-R text (binary file?)")
-    return match.encoding
+    return detected_encoding(head)
 
 
 def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | Error]:
