@@ -174,13 +174,14 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
     """JSONL is UTF-8 by definition; it is streamed line by line, so archives of any size work."""
     offset = 0
     limit = int(JSON_BLOWUP * max_mb * 2**20)
+    name, resolved = printable(path), str(path.resolve())  # once a file, not a line
     with open(path, "rb") as f:
         for n, raw in enumerate(iter(lambda: f.readline(limit + 1), b""), 1):
             offset += len(raw)
-            where = f"{printable(path)}:{n}"
+            where = f"{name}:{n}"
             if len(raw) > limit and not raw.endswith(b"\n"):
                 offset += skip_line(f)
-                yield Error(printable(path), "", STAGE, f"{where}: a line over {limit / 2**20:g} MB, more than one "
+                yield Error(name, "", STAGE, f"{where}: a line over {limit / 2**20:g} MB, more than one "
                             "article can take (raise --max-mb); a JSON array is not JSONL, one object a line")
                 continue
             if not raw.strip():
@@ -194,10 +195,10 @@ def read_jsonl(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document 
                 except json.JSONDecodeError as e:
                     raise InputError(f"{where}: malformed JSON line ({e.msg})") from None
                 doc = record_document(record, where, where, max_mb)
-                doc.ref = (str(path.resolve()), offset - len(raw), len(raw))
+                doc.ref = (resolved, offset - len(raw), len(raw))
                 yield doc
             except InputError as e:
-                yield Error(printable(path), "", STAGE, str(e))
+                yield Error(name, "", STAGE, str(e))
 
 
 def skip_line(f: BinaryIO, piece: int = 2**16) -> int:
@@ -223,9 +224,9 @@ def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | 
             raise InputError(f"cannot read its header ({e})") from None
         if not fieldnames or not {"id", "text"} <= set(fieldnames):
             raise InputError(f"CSV needs 'id' and 'text' columns, found {fieldnames}")
-        records = iter(reader)
+        records, name = iter(reader), printable(path)
         for n in itertools.count(2):
-            where = f"{printable(path)}:{n}"
+            where = f"{name}:{n}"
             try:
                 row = next(records)
             except StopIteration:
@@ -233,12 +234,12 @@ def read_csv(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document | 
             except (csv.Error, UnicodeDecodeError) as e:  # where the record ends is lost: no guessing at the rest
                 problem = (f"a field over the {max_mb:g} MB limit for one article (raise it with --max-mb)"
                            if "field larger" in str(e) else f"cannot read the record ({e})")
-                yield Error(printable(path), "", STAGE, f"{where}: {problem}; the rows after it are not read")
+                yield Error(name, "", STAGE, f"{where}: {problem}; the rows after it are not read")
                 return
             try:
                 yield record_document(row, where, where, max_mb)
             except InputError as e:
-                yield Error(printable(path), "", STAGE, str(e))
+                yield Error(name, "", STAGE, str(e))
 
 
 def decoded_lines(f: BinaryIO, encoding: str) -> Iterator[str]:
@@ -293,10 +294,10 @@ def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document |
             yield from read_csv(path, max_mb)
         else:
             yield read_text_file(path, max_mb)
-    except InputError as e:
-        yield Error(printable(path), printable(path.stem), STAGE, f"{printable(path)}: {e}")
-    except OSError as e:
-        yield Error(printable(path), printable(path.stem), STAGE, f"{printable(path)}: cannot read ({e.strerror or e})")
+    except (InputError, OSError) as e:
+        name = printable(path)
+        problem = e if isinstance(e, InputError) else f"cannot read ({e.strerror or e})"
+        yield Error(name, printable(path.stem), STAGE, f"{name}: {problem}")
 
 
 def read(paths: Iterable[str | Path], max_mb: float = MAX_ARTICLE_MB,
