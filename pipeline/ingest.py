@@ -57,13 +57,18 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
                 and p.suffix.lower() in TEXT_SUFFIXES | RECORD_SUFFIXES
             )
             out.extend(files or [path])  # an empty folder is reported, not silently skipped
-        elif any(ch in str(raw) for ch in "*?["):
+        elif is_pattern(str(raw)):
             matches = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
             out.extend(matches or [path])  # a pattern that matches nothing is reported too
         else:
             out.append(path)
     seen: set[Path] = set()
     return [p for p in out if not (p in seen or seen.add(p))]
+
+
+def is_pattern(text: str) -> bool:
+    """A glob (`news/*.txt`), not a path."""
+    return any(ch in text for ch in "*?[")
 
 
 def decode(data: bytes) -> str:
@@ -284,7 +289,7 @@ def read_path(path: Path, max_mb: float = MAX_ARTICLE_MB) -> Iterator[Document |
     """Documents of one input path, or errors that name it."""
     try:
         if not path.exists():
-            raise InputError("matches no file" if any(ch in str(path) for ch in "*?[") else "no such file or directory")
+            raise InputError("matches no file" if is_pattern(str(path)) else "no such file or directory")
         if path.is_dir():
             raise InputError("is a directory with no .txt, .jsonl or .csv files")
         suffix = path.suffix.lower()
