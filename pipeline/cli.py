@@ -86,25 +86,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     def report_error(error) -> None:
         bar.write(f"error: {error.error}", file=sys.stderr)
 
+    kept = "the batches finished so far are kept and not redone"
     try:
         result = run(paths, args.out, batch_size=args.batch_size, workers=workers, engine=args.engine,
                      scheduler=args.scheduler, force=args.force, fmt=args.fmt, excel=args.excel, max_mb=args.max_mb,
                      doc_timeout=args.doc_timeout or None, progress=bar.update, on_error=report_error)
     except KeyboardInterrupt:
-        bar.close()
-        print("ruextract: interrupted; run the same command again to go on: the batches finished so far "
-              "are kept and not redone", file=sys.stderr)
-        return 130  # as a shell reports a Ctrl-C
+        return failed(bar, f"interrupted; run the same command again to go on: {kept}", 130)  # as a shell says
     except FolderBusy as e:
-        bar.close()
-        print(f"ruextract: error: {e}", file=sys.stderr)
-        return 1
+        return failed(bar, f"error: {e}")
     except (OSError, TableError) as e:  # the output folder: no space, no permission, a damaged table
-        bar.close()
         mend = " (restore that table, or move it away to start it afresh)" if isinstance(e, TableError) else ""
-        print(f"ruextract: error: {e}; run the same command again once it is mended{mend}: the batches "
-              "finished so far are kept and not redone", file=sys.stderr)
-        return 1
+        return failed(bar, f"error: {e}; run the same command again once it is mended{mend}: {kept}")
     finally:
         bar.close()
     summary = result.summary
@@ -114,6 +107,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.strict and summary.errors:
         return 1
     return 0
+
+
+def failed(bar: tqdm, message: str, code: int = 1) -> int:
+    """A run that ended early, said in one line once the progress bar is gone."""
+    bar.close()
+    print(f"ruextract: {message}", file=sys.stderr)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
