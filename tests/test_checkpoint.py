@@ -51,19 +51,30 @@ def committed_articles(out: Path, recover: bool = False) -> int:
         return 0  # not created yet
 
 
+def mid_work(out: Path, args: list[str], articles: float, **popen) -> subprocess.Popen:
+    """`ruextract run ARGS --out OUT -q` started in a process group of its own, returned once
+    its checkpoint says `articles` are committed: mid-work, whatever the machine's speed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    popen.setdefault("stderr", subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args, "--out", str(out), "-q"], env=env,
+                            stdout=subprocess.DEVNULL, start_new_session=True, **popen)
+    try:
+        while committed_articles(out) < articles:
+            assert proc.poll() is None, "the run ended before it was mid-work"
+            time.sleep(0.05)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    return proc
+
+
 def kill_when(out: Path, args: list[str], fraction: float) -> int:
     """Start `ruextract run`, kill -9 its process group once `fraction` of the articles
     are committed; returns how many were."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args, "--out", str(out), "-q"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        while committed_articles(out) < fraction * N:
-            assert proc.poll() is None, "the run ended before it could be killed"
-            time.sleep(0.05)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    proc = mid_work(out, args, fraction * N)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
     return committed_articles(out, recover=True)  # a batch may have landed between the last look and the kill
 
 
@@ -72,14 +83,8 @@ def test_a_second_run_into_a_folder_being_written_stops_and_the_first_ends_whole
     removed the first one's work store and both wrote the tables, the last one winning."""
     inputs, full = corpus
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    first = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-q",
-                              "--workers", "1", "--batch-size", "8"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = mid_work(out, [str(inputs), "--workers", "1", "--batch-size", "8"], 1)  # the tables not yet written
     try:
-        while committed_articles(out) == 0:  # mid-work: a batch committed, the tables not yet written
-            assert first.poll() is None, "the first run ended before the second could start"
-            time.sleep(0.05)
         seed = tmp_path / "one.jsonl"
         seed.write_text('{"id": "other", "text": "Делегация Китая прибыла в Москву."}\n', encoding="utf-8")
         assert main(["run", str(seed), "--out", str(out), "-q"]) == 1
@@ -95,15 +100,9 @@ def test_a_second_run_into_a_folder_being_written_stops_and_the_first_ends_whole
 def test_ctrl_c_mid_work_says_how_to_go_on_and_the_rerun_finishes(tmp_path, corpus, capsys):
     inputs, full = corpus
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-q",
-                             "--workers", "2", "--batch-size", "8"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            # a suite started in the background inherits SIGINT ignored, as its children would
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    while committed_articles(out) == 0:  # mid-work
-        assert proc.poll() is None, "the run ended before it could be interrupted"
-        time.sleep(0.05)
+    proc = mid_work(out, [str(inputs), "--workers", "2", "--batch-size", "8"], 1, stderr=subprocess.PIPE, text=True,
+                    # a suite started in the background inherits SIGINT ignored, as its children would
+                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
