@@ -157,19 +157,22 @@ def record_document(record: dict, source: str, where: str, max_mb: float = MAX_A
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: missing or empty 'text'")
     meta = {k: str(record[k]) for k in ("published", "url", "title") if record.get(k) not in (None, "")}
-    for field, value in [("id", str(doc_id)), ("text", text), *meta.items()]:
-        valid_unicode(value, field, where)
-    check_size(len(text.encode("utf-8")), max_mb, where)
+    utf8(str(doc_id), "id", where)
+    raw = utf8(text, "text", where)  # encoded once: for the check, the size and the sha256
+    for field, value in meta.items():
+        utf8(value, field, where)
+    check_size(len(raw), max_mb, where)
     if "\x00" in text:
         raise InputError(f"{where}: binary content (NUL bytes) in 'text'")
-    return make_document(str(doc_id), source, text, text.encode("utf-8"), **meta)
+    return make_document(str(doc_id), source, text, raw, **meta)
 
 
-def valid_unicode(value: str, field: str, where: str) -> None:
-    """JSON's `\\u` escapes can give half of a surrogate pair (an emoji a scraper cut in two),
-    which no UTF-8 table can hold: the record is refused, as undecodable files are."""
+def utf8(value: str, field: str, where: str) -> bytes:
+    """`value` in UTF-8. JSON's `\\u` escapes can give half of a surrogate pair (an emoji a
+    scraper cut in two), which no UTF-8 table can hold: the record is refused, as
+    undecodable files are."""
     try:
-        value.encode("utf-8")
+        return value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InputError(f"{where}: '{field}' is not valid Unicode (a lone surrogate, {value[exc.start]!a}, "
                          f"at character {exc.start})") from None
